@@ -1,0 +1,447 @@
+/*
+ * gateway.c - wires the daemon together (SPEC §9, DESIGN §1).
+ *
+ * Owns the current struct conf, the secret keys, the PostgreSQL and Redis
+ * clients and the admin endpoint. A reload parses the whole file first
+ * and swaps it in only when it is valid; clients whose settings changed
+ * are replaced, the others keep their connections. Drain waits for work
+ * in flight, bounded by the drain_timeout timer. The schema is brought up
+ * to date once per process, the first time PostgreSQL is reachable,
+ * before the gateway reports ready (a short blocking step; see migrate.c).
+ *
+ * Carrier links, intake and the dispatcher arrive with later modules and
+ * hang off this struct.
+ */
+#include "config.h"
+
+#include "gateway.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "conf.h"
+#include "log.h"
+#include "loop.h"
+#include "migrate.h"
+#include "pg_client.h"
+#include "redis_client.h"
+#include "secret.h"
+
+#define SCHEMA_RETRY_MS 2000
+
+struct gateway {
+	struct loop *lp;
+	struct conf *conf;
+	struct secret secret;
+	struct pg_client *pg;
+	struct redis_client *redis;
+	struct admin *admin;
+	struct event *schema_ev; /* runs the schema step outside callbacks */
+	struct event *drain_ev;  /* drain deadline */
+	int schema_version;      /* -1 until checked */
+	int ready_logged;
+	int draining;
+	unsigned long long reloads, reload_failures;
+};
+
+/* ---- readiness --------------------------------------------------------- */
+
+static int
+gateway_ready(void *arg, char *why, size_t whylen)
+{
+	struct gateway *gw = arg;
+
+	if (gw->draining)
+		snprintf(why, whylen, "draining");
+	else if (pg_client_state(gw->pg) != PG_READY)
+		snprintf(why, whylen, "postgres %s",
+			 pg_client_state_name(pg_client_state(gw->pg)));
+	else if (gw->schema_version < 0)
+		snprintf(why, whylen, "schema not checked");
+	else if (redis_client_state(gw->redis) != RC_READY)
+		snprintf(why, whylen, "redis %s",
+			 redis_client_state_name(redis_client_state(gw->redis)));
+	else
+		return 1;
+	return 0;
+}
+
+static void
+check_ready(struct gateway *gw)
+{
+	char why[64];
+	int ready = gateway_ready(gw, why, sizeof(why));
+
+	if (ready && !gw->ready_logged)
+		LOG(LC_MAIN, LL_NOTICE, "gateway state=ready schema=%d",
+		    gw->schema_version);
+	else if (!ready && gw->ready_logged)
+		LOG(LC_MAIN, LL_WARN, "gateway state=not_ready reason=\"%s\"",
+		    why);
+	gw->ready_logged = ready;
+}
+
+/* ---- schema ------------------------------------------------------------ */
+
+static void
+schema_step(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+	char err[256];
+	int from, to, n;
+
+	if (gw->schema_version >= 0 || pg_client_state(gw->pg) != PG_READY)
+		return;
+	PGconn *conn = PQconnectdb(gw->conf->pg_conninfo);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		size_t len = strcspn(PQerrorMessage(conn), "\n");
+		LOG(LC_PG, LL_WARN, "schema state=unchecked reason=\"%.*s\"",
+		    (int)len, PQerrorMessage(conn));
+		n = -EIO;
+	} else {
+		n = migrate_apply(conn, &from, &to, err, sizeof(err));
+		if (n < 0)
+			LOG(LC_PG, LL_ERROR,
+			    "schema state=failed reason=\"%s\"", err);
+		else if (n > 0)
+			LOG(LC_PG, LL_NOTICE,
+			    "schema migrated from=%d to=%d applied=%d", from,
+			    to, n);
+		else
+			LOG(LC_PG, LL_INFO, "schema version=%d current", to);
+		if (n >= 0)
+			gw->schema_version = to;
+	}
+	PQfinish(conn);
+	if (n < 0 && n != -EPROTO) {
+		struct timeval tv = {SCHEMA_RETRY_MS / 1000,
+				     (SCHEMA_RETRY_MS % 1000) * 1000};
+		event_add(gw->schema_ev, &tv);
+	}
+	check_ready(gw);
+}
+
+static void
+on_pg_state(void *arg, enum pg_client_state old, enum pg_client_state now)
+{
+	struct gateway *gw = arg;
+	struct timeval zero = {0, 0};
+
+	if (now == PG_READY && gw->schema_version < 0)
+		event_add(gw->schema_ev, &zero);
+	check_ready(gw);
+}
+
+static void
+on_redis_state(void *arg, enum redis_client_state old,
+	       enum redis_client_state now)
+{
+	check_ready(arg);
+}
+
+/* ---- clients ----------------------------------------------------------- */
+
+static struct pg_client *
+make_pg(struct gateway *gw, const struct conf *c)
+{
+	struct pg_client_opts o = {
+		.name = "main",
+		.conninfo = c->pg_conninfo,
+		.connect_timeout_ms = c->timers.ms[T_PG_CONNECT],
+		.backoff_min_ms = c->timers.ms[T_PG_BACKOFF_MIN],
+		.backoff_max_ms = c->timers.ms[T_PG_BACKOFF_MAX],
+		.max_inflight = (unsigned)c->pg_max_inflight,
+	};
+	struct pg_client *pg = pg_client_new(loop_base(gw->lp), &o);
+
+	if (pg) {
+		pg_client_on_state(pg, on_pg_state, gw);
+		pg_client_start(pg);
+	}
+	return pg;
+}
+
+static struct redis_client *
+make_redis(struct gateway *gw, const struct conf *c)
+{
+	struct redis_client_opts o = {
+		.name = "main",
+		.host = c->redis_host,
+		.port = c->redis_port,
+		.connect_timeout_ms = c->timers.ms[T_REDIS_CONNECT],
+		.command_timeout_ms = c->timers.ms[T_REDIS_COMMAND],
+		.backoff_min_ms = c->timers.ms[T_REDIS_BACKOFF_MIN],
+		.backoff_max_ms = c->timers.ms[T_REDIS_BACKOFF_MAX],
+		.max_inflight = (unsigned)c->redis_max_inflight,
+	};
+	struct redis_client *rc = redis_client_new(loop_base(gw->lp), &o);
+
+	if (rc) {
+		redis_client_on_state(rc, on_redis_state, gw);
+		redis_client_start(rc);
+	}
+	return rc;
+}
+
+/* ---- metrics ----------------------------------------------------------- */
+
+static void
+gateway_metrics(void *arg, struct evbuffer *out)
+{
+	struct gateway *gw = arg;
+	struct pg_client_stats ps;
+	struct redis_client_stats rs;
+	char why[8];
+
+	pg_client_stats(gw->pg, &ps);
+	redis_client_stats(gw->redis, &rs);
+	evbuffer_add_printf(
+		out,
+		"# HELP tawasul_build_info Gateway version.\n"
+		"# TYPE tawasul_build_info gauge\n"
+		"tawasul_build_info{version=\"%s\"} 1\n"
+		"# HELP tawasul_ready 1 when the gateway takes traffic.\n"
+		"# TYPE tawasul_ready gauge\n"
+		"tawasul_ready %d\n"
+		"# HELP tawasul_schema_version Database schema version.\n"
+		"# TYPE tawasul_schema_version gauge\n"
+		"tawasul_schema_version %d\n"
+		"# HELP tawasul_config_reloads_total Config reloads by result.\n"
+		"# TYPE tawasul_config_reloads_total counter\n"
+		"tawasul_config_reloads_total{result=\"ok\"} %llu\n"
+		"tawasul_config_reloads_total{result=\"failed\"} %llu\n"
+		"# HELP tawasul_pg_up 1 when the PostgreSQL connection is "
+		"ready.\n"
+		"# TYPE tawasul_pg_up gauge\n"
+		"tawasul_pg_up %d\n"
+		"# TYPE tawasul_pg_jobs_total counter\n"
+		"tawasul_pg_jobs_total{result=\"ok\"} %llu\n"
+		"tawasul_pg_jobs_total{result=\"failed\"} %llu\n"
+		"# TYPE tawasul_pg_connects_total counter\n"
+		"tawasul_pg_connects_total %llu\n"
+		"# TYPE tawasul_pg_inflight gauge\n"
+		"tawasul_pg_inflight %u\n"
+		"# HELP tawasul_redis_up 1 when the Redis connection is ready.\n"
+		"# TYPE tawasul_redis_up gauge\n"
+		"tawasul_redis_up %d\n"
+		"# TYPE tawasul_redis_commands_total counter\n"
+		"tawasul_redis_commands_total{result=\"ok\"} %llu\n"
+		"tawasul_redis_commands_total{result=\"failed\"} %llu\n"
+		"# TYPE tawasul_redis_timeouts_total counter\n"
+		"tawasul_redis_timeouts_total %llu\n"
+		"# TYPE tawasul_redis_connects_total counter\n"
+		"tawasul_redis_connects_total %llu\n",
+		PACKAGE_VERSION, gateway_ready(gw, why, sizeof(why)),
+		gw->schema_version, gw->reloads, gw->reload_failures,
+		pg_client_state(gw->pg) == PG_READY, ps.jobs_ok,
+		ps.jobs_failed, ps.connects, ps.inflight,
+		redis_client_state(gw->redis) == RC_READY, rs.commands_ok,
+		rs.commands_failed, rs.timeouts, rs.connects);
+}
+
+static struct admin *
+make_admin(struct gateway *gw, const struct conf *c, char *err, size_t errlen)
+{
+	return admin_new(loop_base(gw->lp), c->admin_listen, gateway_metrics,
+			 gateway_ready, gw, err, errlen);
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+static int
+same(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+int
+gateway_reload(struct gateway *gw)
+{
+	struct conf *old = gw->conf, *c;
+	struct secret sec;
+	struct admin *ad = NULL;
+	char err[512];
+	int admin_changed;
+
+	c = conf_load(old->path, err, sizeof(err));
+	if (!c)
+		goto fail;
+	if (secret_load(c->secret_file, &sec, err, sizeof(err)) < 0)
+		goto fail;
+	admin_changed = !same(c->admin_listen, old->admin_listen);
+	if (admin_changed) {
+		/* Bind the new address before letting go of the old one. */
+		admin_free(gw->admin);
+		gw->admin = NULL;
+		ad = make_admin(gw, c, err, sizeof(err));
+		if (!ad && err[0]) {
+			gw->admin = make_admin(gw, old, err + 256, 256);
+			goto fail;
+		}
+		gw->admin = ad;
+	}
+	log_spec_apply(c->log_level); /* validated by conf_load() */
+	gw->secret = sec;
+	secret_wipe(&sec);
+	log_set_hash_key(gw->secret.log_key);
+	if (!same(c->pg_conninfo, old->pg_conninfo) ||
+	    c->pg_max_inflight != old->pg_max_inflight ||
+	    memcmp(&c->timers, &old->timers, sizeof(c->timers)) != 0) {
+		pg_client_free(gw->pg);
+		gw->pg = make_pg(gw, c);
+		gw->schema_version = -1;
+	}
+	if (!same(c->redis_host, old->redis_host) ||
+	    c->redis_port != old->redis_port ||
+	    c->redis_max_inflight != old->redis_max_inflight ||
+	    memcmp(&c->timers, &old->timers, sizeof(c->timers)) != 0) {
+		redis_client_free(gw->redis);
+		gw->redis = make_redis(gw, c);
+	}
+	gw->conf = c;
+	conf_free(old);
+	gw->reloads++;
+	LOG(LC_CONF, LL_NOTICE, "conf reload=ok file=%s", c->path);
+	check_ready(gw);
+	return 0;
+fail:
+	secret_wipe(&sec);
+	conf_free(c);
+	gw->reload_failures++;
+	LOG(LC_CONF, LL_ERROR, "conf reload=failed kept=old reason=\"%s\"",
+	    err);
+	return -EINVAL;
+}
+
+/* ---- drain ------------------------------------------------------------- */
+
+static int
+work_in_flight(struct gateway *gw)
+{
+	struct pg_client_stats ps;
+	struct redis_client_stats rs;
+
+	pg_client_stats(gw->pg, &ps);
+	redis_client_stats(gw->redis, &rs);
+	return ps.inflight + ps.queued + rs.inflight > 0;
+}
+
+static void
+drain_check(void *arg)
+{
+	struct gateway *gw = arg;
+
+	if (gw->draining && !work_in_flight(gw)) {
+		LOG(LC_MAIN, LL_NOTICE, "gateway state=drained");
+		loop_stop(gw->lp);
+	}
+}
+
+static void
+drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct gateway *gw = arg;
+
+	LOG(LC_MAIN, LL_WARN, "gateway drain=timeout giving_up=in_flight");
+	loop_stop(gw->lp);
+}
+
+void
+gateway_drain(struct gateway *gw)
+{
+	unsigned ms = gw->conf->timers.ms[T_DRAIN];
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+	if (gw->draining)
+		return;
+	gw->draining = 1;
+	LOG(LC_MAIN, LL_NOTICE, "gateway state=draining timeout_ms=%u", ms);
+	evtimer_add(gw->drain_ev, &tv);
+}
+
+static void
+on_signal(int sig, void *arg)
+{
+	struct gateway *gw = arg;
+
+	if (sig == SIGHUP)
+		gateway_reload(gw);
+	else
+		gateway_drain(gw);
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+struct gateway *
+gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
+{
+	struct gateway *gw = calloc(1, sizeof(*gw));
+
+	if (!gw) {
+		snprintf(err, errlen, "out of memory");
+		conf_free(conf);
+		return NULL;
+	}
+	gw->lp = lp;
+	gw->conf = conf;
+	gw->schema_version = -1;
+	log_spec_apply(conf->log_level); /* validated by conf_load() */
+	if (secret_load(conf->secret_file, &gw->secret, err, errlen) < 0)
+		goto fail;
+	log_set_hash_key(gw->secret.log_key);
+
+	struct event_base *base = loop_base(lp);
+	gw->schema_ev = evtimer_new(base, schema_step, gw);
+	gw->drain_ev = evtimer_new(base, drain_deadline, gw);
+	if (!gw->schema_ev || !gw->drain_ev) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	gw->admin = make_admin(gw, conf, err, errlen);
+	if (!gw->admin && err[0])
+		goto fail;
+	gw->pg = make_pg(gw, conf);
+	gw->redis = make_redis(gw, conf);
+	if (!gw->pg || !gw->redis) {
+		snprintf(err, errlen, "cannot create store clients");
+		goto fail;
+	}
+	if (loop_before_sleep(lp, drain_check, gw) < 0 ||
+	    loop_on_signal(lp, SIGHUP, on_signal, gw) < 0 ||
+	    loop_on_signal(lp, SIGTERM, on_signal, gw) < 0 ||
+	    loop_on_signal(lp, SIGINT, on_signal, gw) < 0) {
+		snprintf(err, errlen, "cannot install signal handlers");
+		goto fail;
+	}
+	if (conf->nsmsc == 0)
+		LOG(LC_MAIN, LL_WARN, "gateway links=0 reason=\"no [smsc] "
+				      "section: no carrier traffic\"");
+	LOG(LC_MAIN, LL_NOTICE, "gateway state=started version=%s conf=%s",
+	    PACKAGE_VERSION, conf->path);
+	return gw;
+fail:
+	gateway_free(gw);
+	return NULL;
+}
+
+void
+gateway_free(struct gateway *gw)
+{
+	if (!gw)
+		return;
+	admin_free(gw->admin);
+	pg_client_free(gw->pg);
+	redis_client_free(gw->redis);
+	if (gw->schema_ev)
+		event_free(gw->schema_ev);
+	if (gw->drain_ev)
+		event_free(gw->drain_ev);
+	secret_wipe(&gw->secret);
+	conf_free(gw->conf);
+	free(gw);
+}

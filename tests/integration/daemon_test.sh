@@ -1,0 +1,98 @@
+#!/bin/bash
+# daemon_test.sh - tawasuld against a private Redis and PostgreSQL:
+# readiness, store outages and reconnection (back within 5 s), SIGHUP
+# with a broken file keeping the old config, SIGTERM exiting 0 in 2 s.
+. "$top_srcdir/tests/integration/lib.sh"
+
+own_services
+admin=$(free_port)
+conf=$T_TMP/tawasuld.conf
+log=$T_TMP/tawasuld.log
+write_conf "$conf" "$admin"
+start_daemon "$conf" "$log"
+
+if wait_for 15 log_has "$log" 'gateway state=ready'; then
+	ok "daemon becomes ready (schema migrated, stores connected)"
+else
+	not_ok "daemon becomes ready"
+	diag <"$log"
+	t_done
+fi
+check "schema migrated at start-up" log_has "$log" 'schema migrated from=0'
+check "/healthz answers 200" [ "$(http_get "$admin" /healthz)" = 200 ]
+check "/readyz answers 200" [ "$(http_get "$admin" /readyz)" = 200 ]
+code=$(http_get "$admin" /metrics)
+check "/metrics answers 200" [ "$code" = 200 ]
+check "/metrics says ready" grep -q '^tawasul_ready 1$' "$T_TMP/body"
+check "/metrics has the schema version" grep -q '^tawasul_schema_version 1$' "$T_TMP/body"
+check "unknown admin path is 404" [ "$(http_get "$admin" /nope)" = 404 ]
+
+# outage NAME SERVICE LOGPREFIX: stop, see retries, start, back in 5 s.
+outage() {
+	local name=$1 svc=$2 obj=$3 before t0 ready_before
+	ready_before=$(log_count "$log" "$obj state=CONNECTING->READY")
+	"$SERVICES" stop "$svc" >/dev/null 2>&1
+	if wait_for 5 log_has "$log" "$obj state=READY->BACKOFF"; then
+		ok "$name down: the daemon notices"
+	else
+		not_ok "$name down: the daemon notices"
+	fi
+	check "$name down: /readyz is 503" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$admin/readyz)\" = 503 ]"
+	before=$(log_count "$log" "$obj state=BACKOFF->CONNECTING")
+	check "$name down: it keeps retrying with backoff" wait_for 5 bash -c "[ \$(grep -cE '$obj state=BACKOFF->CONNECTING' '$log') -ge $((before + 2)) ]"
+	check "$name down: the daemon stays up" alive "$DPID"
+	"$SERVICES" start "$svc" >/dev/null 2>&1
+	t0=$(now_ms)
+	if wait_for 5 bash -c "[ \$(grep -cE '$obj state=CONNECTING->READY' '$log') -gt $ready_before ]"; then
+		ok "$name back: reconnected in $(($(now_ms) - t0)) ms (limit 5000)"
+	else
+		not_ok "$name back: reconnected within 5 s"
+		tail -n 20 "$log" | diag
+	fi
+	check "$name back: ready again" wait_for 3 log_has "$log" 'gateway state=ready'
+	check "$name back: /readyz is 200" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$admin/readyz)\" = 200 ]"
+}
+outage Redis redis redis=main
+outage PostgreSQL pg pg=main
+
+# SIGHUP with a broken file keeps the old config (and its admin port).
+cp "$conf" "$T_TMP/good.conf"
+new_admin=$(free_port)
+sed "s/^listen = .*/listen = 127.0.0.1:$new_admin/" "$T_TMP/good.conf" >"$conf"
+printf 'bogus_key = 1\n' >>"$conf"
+kill -HUP "$DPID"
+check "broken reload is refused" wait_for 3 log_has "$log" "conf reload=failed kept=old reason=\".*unknown key 'bogus_key'"
+check "daemon still running after a broken reload" alive "$DPID"
+check "old admin address still serves" [ "$(http_get "$admin" /healthz)" = 200 ]
+check "new admin address not taken" [ "$(http_get "$new_admin" /healthz)" != 200 ]
+check "still ready after a broken reload" [ "$(http_get "$admin" /readyz)" = 200 ]
+
+# A good reload takes effect: new admin address, debug logging.
+sed "s/^listen = .*/listen = 127.0.0.1:$new_admin/; s/^log_level = .*/log_level = info,admin=debug/" "$T_TMP/good.conf" >"$conf"
+kill -HUP "$DPID"
+check "good reload is applied" wait_for 3 log_has "$log" 'conf reload=ok'
+check "new admin address serves" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$new_admin/healthz)\" = 200 ]"
+check "old admin address released" [ "$(http_get "$admin" /healthz)" != 200 ]
+check "stores untouched by an unrelated reload" [ "$(http_get "$new_admin" /readyz)" = 200 ]
+
+# Phone numbers never reach the log in clear; passwords never.
+check "log lines are key=value with ts, lvl and cat" bash -c "! grep -vE '^ts=[0-9T:.-]+Z lvl=[a-z]+ cat=[a-z]+ [a-z_]+=' '$log'"
+
+# SIGTERM: drain and exit 0 within 2 s.
+t0=$(now_ms)
+kill -TERM "$DPID"
+if wait_for 2 bash -c "! kill -0 $DPID"; then
+	wait "$DPID"
+	rc=$?
+	ok "SIGTERM: exited in $(($(now_ms) - t0)) ms (limit 2000)"
+	check "SIGTERM: exit status 0" [ $rc -eq 0 ]
+else
+	not_ok "SIGTERM: exited within 2 s"
+fi
+check "SIGTERM: drained before stopping" log_has "$log" 'gateway state=drained'
+
+# Nothing left running once the private services are cleaned.
+TAWASUL_SERVICES_DIR=$T_OWN_SERVICES "$SERVICES" stop all >/dev/null 2>&1
+check "private services stopped, nothing left running" bash -c "! pgrep -f '$T_OWN_SERVICES' >/dev/null"
+
+t_done

@@ -1,0 +1,138 @@
+# lib.sh - helpers for the shell integration tests (TAP output).
+#
+# Every wait polls for a condition with a deadline: no sleep-then-grep.
+# Processes started here are killed by PID when the test exits.
+set -u
+
+: "${top_srcdir:?}" "${top_builddir:?}"
+TAWASULD=$top_builddir/tawasuld
+TAWASULCTL=$top_builddir/tawasulctl
+SERVICES=$top_srcdir/scripts/services
+
+T_N=0
+T_FAILED=0
+T_PIDS=""
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tw-test.XXXXXX")
+
+t_cleanup() {
+	for p in $T_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	if [ -n "${T_OWN_SERVICES:-}" ]; then
+		TAWASUL_SERVICES_DIR=$T_OWN_SERVICES "$SERVICES" clean >/dev/null 2>&1
+	fi
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+
+ok() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $*"
+}
+
+not_ok() {
+	T_N=$((T_N + 1))
+	T_FAILED=1
+	echo "not ok $T_N - $*"
+}
+
+# check NAME COMMAND...: one test line from a command's exit status.
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+diag() {
+	sed 's/^/# /'
+}
+
+# wait_for SECONDS COMMAND...: polls every 50 ms until COMMAND succeeds.
+wait_for() {
+	local limit=$1
+	shift
+	local end=$(($(date +%s%N) / 1000000 + limit * 1000))
+	while ! "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -ge $end ] && return 1
+		sleep 0.05
+	done
+}
+
+# elapsed_ms START_MS
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# log_has FILE PATTERN: the daemon's log holds a line matching PATTERN.
+log_has() { grep -qE "$2" "$1"; }
+
+# log_count FILE PATTERN
+log_count() { grep -cE "$2" "$1" || true; }
+
+# free_port: a loopback TCP port nothing listens on right now.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# http_get PORT PATH: prints the status code and body.
+http_get() {
+	curl -s -m 2 -o "$T_TMP/body" -w '%{http_code}' "http://127.0.0.1:$1$2" || true
+}
+
+# own_services: a private Redis + PostgreSQL for tests that stop them.
+own_services() {
+	T_OWN_SERVICES=$T_TMP/services
+	export TAWASUL_SERVICES_DIR=$T_OWN_SERVICES
+	"$SERVICES" start all >"$T_TMP/services.log" 2>&1 || {
+		echo "Bail out! services did not start"
+		diag <"$T_TMP/services.log"
+		exit 1
+	}
+	# shellcheck disable=SC1091
+	. "$T_OWN_SERVICES/env"
+}
+
+# write_conf FILE [EXTRA-LINES]: a config for the services in the env.
+write_conf() {
+	local f=$1 admin_port=$2
+	cat >"$f" <<CONF
+[gateway]
+short_code = 80008001
+secret_file = $T_TMP/secret
+log_level = info
+drain_timeout = 5s
+[redis]
+host = 127.0.0.1
+port = $TAWASUL_REDIS_PORT
+connect_timeout = 500ms
+reconnect_min = 50ms
+reconnect_max = 1s
+[postgres]
+conninfo = $TAWASUL_PG_CONNINFO
+connect_timeout = 1s
+reconnect_min = 50ms
+reconnect_max = 1s
+[admin]
+listen = 127.0.0.1:$admin_port
+CONF
+	[ -f "$T_TMP/secret" ] || "$TAWASULCTL" gen-secret "$T_TMP/secret" >/dev/null
+}
+
+# start_daemon CONF LOG: starts tawasuld in the background; sets DPID.
+start_daemon() {
+	"$TAWASULD" -c "$1" >"$2" 2>&1 &
+	DPID=$!
+	T_PIDS="$T_PIDS $DPID"
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+t_done() {
+	echo "1..$T_N"
+	exit $T_FAILED
+}
