@@ -74,8 +74,9 @@ on_request(struct evhttp_request *req, void *arg)
 }
 
 struct admin *
-admin_new(struct event_base *base, const char *listen, admin_metrics_fn *metrics,
-	  admin_ready_fn *ready, void *arg, char *err, size_t errlen)
+admin_new(struct event_base *base, const char *listen,
+	  admin_metrics_fn *metrics, admin_ready_fn *ready, void *arg,
+	  char *err, size_t errlen)
 {
 	const char *colon = strrchr(listen, ':');
 	char host[64];
@@ -108,10 +109,9 @@ admin_new(struct event_base *base, const char *listen, admin_metrics_fn *metrics
 	ad->metrics = metrics;
 	ad->ready = ready;
 	ad->arg = arg;
-	evhttp_set_allowed_methods(ad->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-						     EVHTTP_REQ_POST |
-						     EVHTTP_REQ_PUT |
-						     EVHTTP_REQ_DELETE);
+	evhttp_set_allowed_methods(
+		ad->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
+				  EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
 	evhttp_set_max_headers_size(ad->http, 8192);
 	evhttp_set_max_body_size(ad->http, 4096);
 	evhttp_set_timeout(ad->http, 10);

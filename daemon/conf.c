@@ -29,8 +29,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONF_FILE_MAX (1 << 20)
-#define CONF_LINE_MAX 1024
+#define CONF_FILE_MAX  (1 << 20)
+#define CONF_LINE_MAX  1024
 #define CONF_MAX_LINKS 64
 
 enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_TIMER };
@@ -41,9 +41,9 @@ struct conf_key {
 	const char *section; /* "smsc" = per link */
 	const char *name;
 	enum conf_type type;
-	const char *def; /* NULL = required */
-	size_t off;      /* into struct conf or struct conf_smsc */
-	long min, max;   /* CT_INT */
+	const char *def;     /* NULL = required */
+	size_t off;          /* into struct conf or struct conf_smsc */
+	long min, max;       /* CT_INT */
 	const char *choices; /* CT_STR: "a|b|c" */
 	conf_check_fn *check;
 	int secret; /* never printed */
@@ -68,13 +68,14 @@ static const struct conf_key conf_keys[] = {
 	{"gateway", "secret_file", CT_STR, "/etc/tawasul/secret",
 	 G(secret_file), 0, 0, NULL, check_nonempty, 0,
 	 "keys for reference permutation and log hashing (mode 0600)"},
-	{"gateway", "timezone", CT_STR, "Asia/Bahrain", G(timezone), 0, 0,
-	 NULL, check_tz, 0, "local time for due dates and survey hours"},
+	{"gateway", "timezone", CT_STR, "Asia/Bahrain", G(timezone), 0, 0, NULL,
+	 check_tz, 0, "local time for due dates and survey hours"},
 	{"gateway", "weekend", CT_STR, "fri,sat", G(weekend), 0, 0, NULL,
 	 check_weekend, 0, "non-working days (mon..sun, comma separated)"},
 	{"gateway", "log_level", CT_STR, "info", G(log_level), 0, 0, NULL,
-	 check_log, 0, "level, or level,cat=level,... (cats: main conf loop pg "
-		  "redis smpp admin app)"},
+	 check_log, 0,
+	 "level, or level,cat=level,... (cats: main conf loop pg "
+	 "redis smpp admin app)"},
 	{"redis", "host", CT_STR, "127.0.0.1", G(redis_host), 0, 0, NULL,
 	 check_host, 0, "Redis address (numeric)"},
 	{"redis", "port", CT_INT, "6379", G(redis_port), 1, 65535, NULL, NULL,
@@ -97,8 +98,8 @@ static const struct conf_key conf_keys[] = {
 	 check_nonempty, 0, "bind system_id (at most 15 characters)"},
 	{"smsc", "password", CT_STR, "", L(password), 0, 0, NULL, NULL, 1,
 	 "bind password (at most 8 characters)"},
-	{"smsc", "system_type", CT_STR, "", L(system_type), 0, 0, NULL, NULL,
-	 0, "bind system_type"},
+	{"smsc", "system_type", CT_STR, "", L(system_type), 0, 0, NULL, NULL, 0,
+	 "bind system_type"},
 	{"smsc", "bind", CT_STR, "transceiver", L(bind), 0, 0,
 	 "transceiver|pair", NULL, 0,
 	 "one transceiver bind, or a transmitter + receiver pair"},
@@ -111,8 +112,8 @@ static const struct conf_key conf_keys[] = {
 	 "where the USSD session key comes from"},
 	{"smsc", "tls", CT_BOOL, "no", L(tls), 0, 1, NULL, NULL, 0,
 	 "TLS to the SMSC"},
-	{"smsc", "tls_ca_file", CT_STR, "", L(tls_ca_file), 0, 0, NULL, NULL,
-	 0, "CA bundle for TLS (empty = system default)"},
+	{"smsc", "tls_ca_file", CT_STR, "", L(tls_ca_file), 0, 0, NULL, NULL, 0,
+	 "CA bundle for TLS (empty = system default)"},
 	{"smsc", "tls_verify", CT_BOOL, "yes", L(tls_verify), 0, 1, NULL, NULL,
 	 0, "verify the SMSC's certificate"},
 };
@@ -129,8 +130,8 @@ static const struct timer_def timer_defs[T__COUNT] = {
 #undef TIMER_ROW
 };
 
-static const char *const sections[] = {"gateway", "redis", "postgres",
-				       "admin", "smsc"};
+static const char *const sections[] = {"gateway", "redis", "postgres", "admin",
+				       "smsc"};
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 const char *
@@ -281,7 +282,10 @@ conf_parse_duration(const char *s, unsigned *ms)
 	static const struct {
 		const char *unit;
 		unsigned long long mult;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
+	} units[] = {{"ms", 1},
+		     {"s", 1000},
+		     {"m", 60000},
+		     {"h", 3600000},
 		     {"d", 86400000}};
 	unsigned long long v = 0;
 	const char *p = s;
@@ -423,7 +427,8 @@ slot_set(size_t s, struct conf *c, struct conf_smsc *l, const char *v,
 	switch (k->type) {
 	case CT_STR: {
 		if (k->choices && !choice_ok(k->choices, v)) {
-			snprintf(whybuf, whylen, "must be one of %s", k->choices);
+			snprintf(whybuf, whylen, "must be one of %s",
+				 k->choices);
 			*why = whybuf;
 			return -EINVAL;
 		}
@@ -444,8 +449,8 @@ slot_set(size_t s, struct conf *c, struct conf_smsc *l, const char *v,
 		long n = strtol(v, &end, 10);
 		if (errno || end == v || *end || n < k->min || n > k->max) {
 			snprintf(whybuf, whylen,
-				 "must be a whole number from %ld to %ld", k->min,
-				 k->max);
+				 "must be a whole number from %ld to %ld",
+				 k->min, k->max);
 			*why = whybuf;
 			return -EINVAL;
 		}
@@ -486,7 +491,8 @@ static void
 free_scope(struct conf *c, struct conf_smsc *l)
 {
 	for (size_t s = 0; s < NKEYS; s++) {
-		if (conf_keys[s].type != CT_STR || slot_is_link(s) != (l != NULL))
+		if (conf_keys[s].type != CT_STR ||
+		    slot_is_link(s) != (l != NULL))
 			continue;
 		char **p = slot_ptr(s, c, l);
 		free(*p);
@@ -522,8 +528,7 @@ struct parser {
 	unsigned char (*link_seen)[NSLOTS];
 };
 
-static int
-fail(struct parser *ps, int line, const char *fmt, ...)
+static int fail(struct parser *ps, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -612,9 +617,10 @@ parse_section(struct parser *ps, char *s)
 		return fail(ps, ps->line, "link name '%s' %s", arg, why);
 	for (size_t i = 0; i < ps->c->nsmsc; i++)
 		if (strcmp(ps->c->smsc[i].name, arg) == 0)
-			return fail(ps, ps->line,
-				    "link [smsc %s] repeated (first at line %d)",
-				    arg, ps->c->smsc[i].line);
+			return fail(
+				ps, ps->line,
+				"link [smsc %s] repeated (first at line %d)",
+				arg, ps->c->smsc[i].line);
 	if (ps->c->nsmsc == CONF_MAX_LINKS)
 		return fail(ps, ps->line, "more than %d [smsc] links",
 			    CONF_MAX_LINKS);
@@ -655,9 +661,8 @@ parse_assignment(struct parser *ps, char *s)
 	if (slot_find(sec, key, &slot) < 0)
 		return fail(ps, ps->line, "unknown key '%s' in [%s]", key, sec);
 
-	unsigned char *seen = ps->link
-		? ps->link_seen[ps->link - ps->c->smsc]
-		: ps->seen;
+	unsigned char *seen =
+		ps->link ? ps->link_seen[ps->link - ps->c->smsc] : ps->seen;
 	if (seen[slot])
 		return fail(ps, ps->line, "key '%s' set twice in [%s]", key,
 			    sec);
@@ -670,8 +675,8 @@ parse_assignment(struct parser *ps, char *s)
 	}
 	if (strchr(val, '"'))
 		return fail(ps, ps->line, "key '%s': unbalanced quote", key);
-	if (slot_set(slot, ps->c, ps->link, val, &why, whybuf,
-		     sizeof(whybuf)) < 0)
+	if (slot_set(slot, ps->c, ps->link, val, &why, whybuf, sizeof(whybuf)) <
+	    0)
 		return fail(ps, ps->line, "key '%s': %s", key, why);
 	return 0;
 }
@@ -709,8 +714,8 @@ struct conf *
 conf_parse(const char *label, const char *text, size_t len, char *err,
 	   size_t errlen)
 {
-	struct parser ps = {.label = label, .err = err, .errlen = errlen,
-			    .section = -1};
+	struct parser ps = {
+		.label = label, .err = err, .errlen = errlen, .section = -1};
 	char buf[CONF_LINE_MAX];
 	size_t pos = 0;
 
@@ -804,8 +809,7 @@ out:
 /* ---- output ------------------------------------------------------------- */
 
 static void
-dump_slot(size_t s, const struct conf *c, const struct conf_smsc *l,
-	  FILE *out)
+dump_slot(size_t s, const struct conf *c, const struct conf_smsc *l, FILE *out)
 {
 	void *p = slot_ptr(s, (struct conf *)c, (struct conf_smsc *)l);
 	char buf[32];
@@ -824,8 +828,8 @@ dump_slot(size_t s, const struct conf *c, const struct conf_smsc *l,
 		/* Quote what the parser would otherwise trim or cut. */
 		size_t n = strlen(v);
 		int quote = strstr(v, " #") || strstr(v, "\t#") ||
-			    (n && (strchr(" \t#", v[0]) ||
-				   strchr(" \t", v[n - 1])));
+			    (n &&
+			     (strchr(" \t#", v[0]) || strchr(" \t", v[n - 1])));
 		fprintf(out, "%s = %s%s%s\n", k->name, quote ? "\"" : "", v,
 			quote ? "\"" : "");
 		break;

@@ -65,7 +65,8 @@ connect_db(struct ctl *ctl)
 
 	if (PQstatus(conn) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(conn);
-		fprintf(stderr, "tawasulctl: cannot connect to PostgreSQL: %.*s\n",
+		fprintf(stderr,
+			"tawasulctl: cannot connect to PostgreSQL: %.*s\n",
 			(int)strcspn(m, "\n"), m);
 		PQfinish(conn);
 		return NULL;

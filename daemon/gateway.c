@@ -64,8 +64,9 @@ gateway_ready(void *arg, char *why, size_t whylen)
 	else if (gw->schema_version < 0)
 		snprintf(why, whylen, "schema not checked");
 	else if (redis_client_state(gw->redis) != RC_READY)
-		snprintf(why, whylen, "redis %s",
-			 redis_client_state_name(redis_client_state(gw->redis)));
+		snprintf(
+			why, whylen, "redis %s",
+			redis_client_state_name(redis_client_state(gw->redis)));
 	else
 		return 1;
 	return 0;
@@ -211,7 +212,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		"# HELP tawasul_schema_version Database schema version.\n"
 		"# TYPE tawasul_schema_version gauge\n"
 		"tawasul_schema_version %d\n"
-		"# HELP tawasul_config_reloads_total Config reloads by result.\n"
+		"# HELP tawasul_config_reloads_total Config reloads by "
+		"result.\n"
 		"# TYPE tawasul_config_reloads_total counter\n"
 		"tawasul_config_reloads_total{result=\"ok\"} %llu\n"
 		"tawasul_config_reloads_total{result=\"failed\"} %llu\n"
@@ -226,7 +228,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		"tawasul_pg_connects_total %llu\n"
 		"# TYPE tawasul_pg_inflight gauge\n"
 		"tawasul_pg_inflight %u\n"
-		"# HELP tawasul_redis_up 1 when the Redis connection is ready.\n"
+		"# HELP tawasul_redis_up 1 when the Redis connection is "
+		"ready.\n"
 		"# TYPE tawasul_redis_up gauge\n"
 		"tawasul_redis_up %d\n"
 		"# TYPE tawasul_redis_commands_total counter\n"
@@ -238,8 +241,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		"tawasul_redis_connects_total %llu\n",
 		PACKAGE_VERSION, gateway_ready(gw, why, sizeof(why)),
 		gw->schema_version, gw->reloads, gw->reload_failures,
-		pg_client_state(gw->pg) == PG_READY, ps.jobs_ok,
-		ps.jobs_failed, ps.connects, ps.inflight,
+		pg_client_state(gw->pg) == PG_READY, ps.jobs_ok, ps.jobs_failed,
+		ps.connects, ps.inflight,
 		redis_client_state(gw->redis) == RC_READY, rs.commands_ok,
 		rs.commands_failed, rs.timeouts, rs.connects);
 }
@@ -419,8 +422,9 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 		goto fail;
 	}
 	if (conf->nsmsc == 0)
-		LOG(LC_MAIN, LL_WARN, "gateway links=0 reason=\"no [smsc] "
-				      "section: no carrier traffic\"");
+		LOG(LC_MAIN, LL_WARN,
+		    "gateway links=0 reason=\"no [smsc] "
+		    "section: no carrier traffic\"");
 	LOG(LC_MAIN, LL_NOTICE, "gateway state=started version=%s conf=%s",
 	    PACKAGE_VERSION, conf->path);
 	return gw;

@@ -150,8 +150,7 @@ log_msisdn_tag(const char *msisdn, size_t len, char out[LOG_TAG_LEN])
 		if (msisdn[i] >= '0' && msisdn[i] <= '9')
 			digits[n++] = msisdn[i];
 	uint64_t h = siphash(log_key, digits, n);
-	snprintf(out, LOG_TAG_LEN, "m:%012llx",
-		 (unsigned long long)(h >> 16));
+	snprintf(out, LOG_TAG_LEN, "m:%012llx", (unsigned long long)(h >> 16));
 }
 
 void

@@ -16,7 +16,7 @@
 
 #include "log.h"
 
-#define LOOP_MAX_HOOKS 16
+#define LOOP_MAX_HOOKS   16
 #define LOOP_MAX_SIGNALS 8
 
 struct loop_hook {
@@ -94,7 +94,12 @@ loop_free(struct loop *lp)
 {
 	if (!lp)
 		return;
-	run_frees(lp);
+	/* Let objects freed from callbacks finish on their zero-delay events
+	 * before the base goes. */
+	for (int i = 0; i < 4; i++) {
+		event_base_loop(lp->base, EVLOOP_NONBLOCK);
+		run_frees(lp);
+	}
 	for (int i = 0; i < lp->nsigs; i++)
 		event_free(lp->sigs[i].ev);
 	event_base_free(lp->base);

@@ -73,7 +73,8 @@ migrate_current(PGconn *conn, char *err, size_t errlen)
 	if (v == 0)
 		return 0;
 
-	r = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+	r = PQexec(conn,
+		   "SELECT coalesce(max(version), 0) FROM schema_version");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
 		set_err(err, errlen, "reading schema version", conn);
 		v = -EIO;
@@ -121,8 +122,8 @@ migrate_apply(PGconn *conn, int *from, int *to, char *err, size_t errlen)
 	int cur, applied = 0, rc;
 
 	*from = *to = -1;
-	rc = exec_ok(conn, "SELECT pg_advisory_lock(x'" MIGRATE_LOCK_KEY
-			   "'::bigint)",
+	rc = exec_ok(conn,
+		     "SELECT pg_advisory_lock(x'" MIGRATE_LOCK_KEY "'::bigint)",
 		     "taking the migration lock", err, errlen);
 	if (rc < 0)
 		return rc;

@@ -81,7 +81,8 @@ secret_load(const char *path, struct secret *s, char *err, size_t errlen)
 		goto out;
 	}
 	while (len < SECRET_FILE_MAX) {
-		ssize_t r = read(fd, buf + len, (size_t)(SECRET_FILE_MAX - len));
+		ssize_t r =
+			read(fd, buf + len, (size_t)(SECRET_FILE_MAX - len));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -105,8 +106,10 @@ secret_load(const char *path, struct secret *s, char *err, size_t errlen)
 			continue;
 		char *eq = strchr(line, '=');
 		if (!eq) {
-			snprintf(err, errlen, "secret file %s:%d: expected "
-					      "'name = hex'", path, lineno);
+			snprintf(err, errlen,
+				 "secret file %s:%d: expected "
+				 "'name = hex'",
+				 path, lineno);
 			goto out;
 		}
 		size_t klen = strcspn(line, " \t=");

@@ -39,7 +39,8 @@ extern enum log_level log_levels[LC__COUNT];
 
 void log_msg(enum log_cat cat, enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void log_vmsg(enum log_cat cat, enum log_level lvl, const char *fmt, va_list ap);
+void log_vmsg(enum log_cat cat, enum log_level lvl, const char *fmt,
+	      va_list ap);
 
 /* Set every category to lvl. */
 void log_set_level(enum log_level lvl);

@@ -85,12 +85,13 @@ void pg_client_on_state(struct pg_client *pg, pg_state_cb *cb, void *arg);
 void pg_client_on_notify(struct pg_client *pg, pg_notify_cb *cb, void *arg);
 enum pg_client_state pg_client_state(const struct pg_client *pg);
 const char *pg_client_state_name(enum pg_client_state s);
-/* Closes the connection at once (state CLOSED); pending jobs fail with
- * "client closed". Their callbacks run, and the memory is released, from a
- * zero-delay event on the next loop pass: safe to call from any of this
- * client's callbacks; at shutdown run the loop once more (e.g.
- * event_base_loop(base, EVLOOP_NONBLOCK)) before event_base_free(). Do not
- * use pg after the call. Accepts NULL. */
+/* Closes the connection at once; the state becomes CLOSED (logged; the
+ * state and notify callbacks are not called any more: the owner is going
+ * away). Every pending job fails with "client closed". Called from outside
+ * this client's callbacks (shutdown, reload), those job callbacks run
+ * before pg_client_free() returns and the memory is released at once.
+ * Called from inside one of its callbacks, both happen from a zero-delay
+ * event on the loop. Do not use pg after the call. Accepts NULL. */
 void pg_client_free(struct pg_client *pg);
 
 /* Builds a job. Parameters are text (NULL = SQL NULL); all strings are
@@ -103,10 +104,12 @@ int pg_job_add(struct pg_job *job, const char *sql, int nparams,
 void pg_job_free(struct pg_job *job);
 
 /* Queues the job; takes ownership of it whatever the outcome. cb runs
- * exactly once, always from the event loop. Returns 0, or -ENOTCONN /
- * -ENOBUFS (max_queued reached) / -EINVAL (empty job) / the error of a
- * failed pg_job_add() when the job failed at once (cb still runs). With
- * pg NULL the job is freed, cb never runs, and the return is -EINVAL. */
+ * exactly once, from the event loop (never inside pg_client_submit(); a
+ * job still pending at pg_client_free() fails from there). Returns 0, or
+ * -ENOTCONN / -ENOBUFS (max_queued reached) / -EINVAL (empty job) / the
+ * error of a failed pg_job_add() when the job failed at once (cb still
+ * runs). With pg NULL the job is freed, cb never runs, and the return is
+ * -EINVAL. */
 int pg_client_submit(struct pg_client *pg, struct pg_job *job, pg_job_cb *cb,
 		     void *arg);
 

@@ -77,9 +77,11 @@ typedef void redis_state_cb(void *arg, enum redis_client_state old,
  * 1..65535) or ENOMEM. base is borrowed and must outlive the client. */
 struct redis_client *redis_client_new(struct event_base *base,
 				      const struct redis_client_opts *opts);
-/* Starts connecting; from then on it reconnects forever, with backoff
- * uniform in [backoff_min_ms, min(backoff_max_ms, backoff_min_ms * 2^n)]
- * after n failures in a row (n resets on a successful connect).
+/* Starts connecting; from then on it reconnects forever. The delay before
+ * a retry is uniform in [backoff_min_ms, min(backoff_max_ms,
+ * backoff_min_ms * 2^n)], n the number of failures in a row (the lost
+ * connection or failed connect that led to this retry counts; n resets on
+ * a successful connect).
  * Returns 0, -EALREADY when already started, -ESHUTDOWN when closed. */
 int redis_client_start(struct redis_client *rc);
 void redis_client_on_state(struct redis_client *rc, redis_state_cb *cb,

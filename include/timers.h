@@ -38,7 +38,7 @@
 	  "wait this long for any response before dropping the link")          \
 	X(T_SMSC_BACKOFF_MIN, "smsc", "reconnect_min", "1s",                   \
 	  "first reconnect delay (doubles, with jitter)")                      \
-	X(T_SMSC_BACKOFF_MAX, "smsc", "reconnect_max", "1m",                  \
+	X(T_SMSC_BACKOFF_MAX, "smsc", "reconnect_max", "1m",                   \
 	  "longest reconnect delay")                                           \
 	X(T_SMSC_THROTTLE, "smsc", "throttle_pause", "1s",                     \
 	  "pause submits this long after ESME_RTHROTTLED or ESME_RMSGQFUL")

@@ -51,7 +51,8 @@ main(int argc, char **argv)
 		printf("1..%d\n", argc - 1);
 		for (int i = 1; i < argc; i++) {
 			int rc = run_file(argv[i], buf);
-			printf("%s %d - %s\n", rc ? "not ok" : "ok", i, argv[i]);
+			printf("%s %d - %s\n", rc ? "not ok" : "ok", i,
+			       argv[i]);
 			failed |= rc != 0;
 		}
 		free(buf);

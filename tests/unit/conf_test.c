@@ -25,8 +25,9 @@ static const struct {
 	const char *err; /* NULL = must parse; else substring of the error */
 } cases[] = {
 	{"minimal", MIN_OK, NULL},
-	{"comments and blanks", "# c\n\n  [gateway]  # x\n short_code=123 "
-				"#y\n[postgres]\nconninfo = a=b c=d\n",
+	{"comments and blanks",
+	 "# c\n\n  [gateway]  # x\n short_code=123 "
+	 "#y\n[postgres]\nconninfo = a=b c=d\n",
 	 NULL},
 	{"unknown section", MIN_OK "[gateway2]\n", "t.conf:5: unknown section"},
 	{"unknown key", MIN_OK "[redis]\nportt = 1\n",
@@ -37,8 +38,9 @@ static const struct {
 	 "t.conf:6: key 'command_timeout': bad duration"},
 	{"duration overflow", MIN_OK "[redis]\ncommand_timeout = 99999999d\n",
 	 "key 'command_timeout': bad duration"},
-	{"missing short_code", "[gateway]\nussd_code = *1#\n[postgres]\n"
-			       "conninfo = x=y\n",
+	{"missing short_code",
+	 "[gateway]\nussd_code = *1#\n[postgres]\n"
+	 "conninfo = x=y\n",
 	 "t.conf:1: missing required key 'short_code' in [gateway]"},
 	{"missing postgres section", "[gateway]\nshort_code = 123\n",
 	 "t.conf:2: missing required key 'conninfo' in [postgres]"},
@@ -47,51 +49,68 @@ static const struct {
 	{"port range", MIN_OK "[redis]\nport = 70000\n",
 	 "t.conf:6: key 'port': must be a whole number from 1 to 65535"},
 	{"port junk", MIN_OK "[redis]\nport = 12x\n", "t.conf:6: key 'port'"},
-	{"repeated section", MIN_OK "[gateway]\n", "section [gateway] repeated"},
-	{"lang value", "[gateway]\nshort_code = 123\ndefault_lang = fr\n"
-		       "[postgres]\nconninfo = x=y\n",
+	{"repeated section", MIN_OK "[gateway]\n",
+	 "section [gateway] repeated"},
+	{"lang value",
+	 "[gateway]\nshort_code = 123\ndefault_lang = fr\n"
+	 "[postgres]\nconninfo = x=y\n",
 	 "t.conf:3: key 'default_lang': must be one of ar|en"},
-	{"duplicate key", MIN_OK "[admin]\nlisten = 127.0.0.1:1\n"
-				 "listen = 127.0.0.1:2\n",
+	{"duplicate key",
+	 MIN_OK "[admin]\nlisten = 127.0.0.1:1\n"
+		"listen = 127.0.0.1:2\n",
 	 "t.conf:7: key 'listen' set twice in [admin]"},
 	{"key outside section", "short_code = 1\n",
 	 "t.conf:1: key 'short_code' outside any section"},
-	{"no equals", MIN_OK "[redis]\nport\n", "t.conf:6: expected 'key = value'"},
+	{"no equals", MIN_OK "[redis]\nport\n",
+	 "t.conf:6: expected 'key = value'"},
 	{"smsc without name", MIN_OK "[smsc]\n", "needs a link name"},
-	{"duplicate link", MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
-				  "[smsc a]\n",
+	{"duplicate link",
+	 MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
+		"[smsc a]\n",
 	 "t.conf:9: link [smsc a] repeated"},
-	{"good link", MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
-			     "bind = pair\nenquire_link = 500ms\n",
+	{"good link",
+	 MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
+		"bind = pair\nenquire_link = 500ms\n",
 	 NULL},
-	{"bad bind", MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
-			    "bind = both\n",
+	{"bad bind",
+	 MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
+		"bind = both\n",
 	 "key 'bind': must be one of transceiver|pair"},
 	{"host name refused", MIN_OK "[redis]\nhost = localhost\n",
 	 "key 'host': must be a numeric"},
-	{"bad weekend", "[gateway]\nshort_code=123\nweekend = fri,sab\n"
-			"[postgres]\nconninfo=x=y\n",
+	{"bad weekend",
+	 "[gateway]\nshort_code=123\nweekend = fri,sab\n"
+	 "[postgres]\nconninfo=x=y\n",
 	 "t.conf:3: key 'weekend'"},
-	{"bad short code", "[gateway]\nshort_code=80a\n[postgres]\nconninfo=x\n",
+	{"bad short code",
+	 "[gateway]\nshort_code=80a\n[postgres]\nconninfo=x\n",
 	 "t.conf:2: key 'short_code': must be 3 to 21 digits"},
-	{"bad ussd", "[gateway]\nshort_code=123\nussd_code=8001\n"
-		     "[postgres]\nconninfo=x\n",
+	{"bad ussd",
+	 "[gateway]\nshort_code=123\nussd_code=8001\n"
+	 "[postgres]\nconninfo=x\n",
 	 "t.conf:3: key 'ussd_code'"},
-	{"bad log level", "[gateway]\nshort_code=123\nlog_level=loud\n"
-			  "[postgres]\nconninfo=x\n",
+	{"bad log level",
+	 "[gateway]\nshort_code=123\nlog_level=loud\n"
+	 "[postgres]\nconninfo=x\n",
 	 "t.conf:3: key 'log_level'"},
-	{"log spec", "[gateway]\nshort_code=123\nlog_level=warn,pg=debug\n"
-		     "[postgres]\nconninfo=x\n",
+	{"log spec",
+	 "[gateway]\nshort_code=123\nlog_level=warn,pg=debug\n"
+	 "[postgres]\nconninfo=x\n",
 	 NULL},
 	{"bad listen", MIN_OK "[admin]\nlisten = 127.0.0.1\n",
 	 "t.conf:6: key 'listen'"},
-	{"unbalanced quote", MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\n"
-				    "system_id=\"x\n",
+	{"unbalanced quote",
+	 MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\n"
+		"system_id=\"x\n",
 	 "t.conf:8: key 'system_id': unbalanced quote"},
-	{"nul byte", "[gateway]\nshort_code=1\0" "23\n", "t.conf:2: NUL byte"},
+	{"nul byte",
+	 "[gateway]\nshort_code=1\0"
+	 "23\n",
+	 "t.conf:2: NUL byte"},
 	{"missing bracket", "[gateway\n", "t.conf:1: section header needs"},
-	{"bad bool", MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
-			    "tls = maybe\n",
+	{"bad bool",
+	 MIN_OK "[smsc a]\nhost=1.2.3.4\nport=1\nsystem_id=x\n"
+		"tls = maybe\n",
 	 "key 'tls': must be yes or no"},
 };
 
@@ -100,7 +119,9 @@ case_len(const char *text, const char *name)
 {
 	/* The NUL-byte case carries an embedded NUL: measure to "\n" end. */
 	if (strcmp(name, "nul byte") == 0)
-		return sizeof("[gateway]\nshort_code=1\0" "23\n") - 1;
+		return sizeof("[gateway]\nshort_code=1\0"
+			      "23\n") -
+		       1;
 	return strlen(text);
 }
 
@@ -142,8 +163,8 @@ test_values(void **state)
 			   "[redis]\ncommand_timeout = 250ms\nport = 6380\n"
 			   "[smsc b]\nhost = 10.0.0.1\nport = 2775\n"
 			   "system_id = tw\nenquire_link = 5m\n";
-	struct conf *c = conf_parse("v.conf", text, strlen(text), err,
-				    sizeof(err));
+	struct conf *c =
+		conf_parse("v.conf", text, strlen(text), err, sizeof(err));
 
 	assert_non_null(c);
 	assert_string_equal(c->ussd_code, "*8001#");
@@ -169,12 +190,22 @@ test_durations(void **state)
 		int ok;
 		unsigned ms;
 	} d[] = {
-		{"0s", 1, 0},         {"500ms", 1, 500},    {"30s", 1, 30000},
-		{"5m", 1, 300000},    {"1h", 1, 3600000},   {"2d", 1, 172800000},
-		{"", 0, 0},           {"s", 0, 0},          {"10", 0, 0},
-		{"-1s", 0, 0},        {"1.5s", 0, 0},       {"10S", 0, 0},
-		{"50d", 0, 0},        {"4294967295ms", 1, 4294967295u},
-		{"4294967296ms", 0, 0}, {"1 s", 0, 0},
+		{"0s", 1, 0},
+		{"500ms", 1, 500},
+		{"30s", 1, 30000},
+		{"5m", 1, 300000},
+		{"1h", 1, 3600000},
+		{"2d", 1, 172800000},
+		{"", 0, 0},
+		{"s", 0, 0},
+		{"10", 0, 0},
+		{"-1s", 0, 0},
+		{"1.5s", 0, 0},
+		{"10S", 0, 0},
+		{"50d", 0, 0},
+		{"4294967295ms", 1, 4294967295u},
+		{"4294967296ms", 0, 0},
+		{"1 s", 0, 0},
 	};
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		unsigned ms = 12345;
@@ -296,7 +327,8 @@ test_sample(void **state)
 	conf_each_key(check_key, &ck);
 	for (int i = 0; i < s->n; i++)
 		if (!ck.matched[i])
-			fail_msg("sample key %s is not in the table", s->key[i]);
+			fail_msg("sample key %s is not in the table",
+				 s->key[i]);
 	assert_int_equal(ck.keys, s->n);
 	free(text);
 	free(s);
@@ -339,8 +371,8 @@ test_password_masked(void **state)
 				  "system_id = x\npassword = hunter2\n";
 	char err[256], *d = NULL;
 	size_t l;
-	struct conf *c = conf_parse("p.conf", text, strlen(text), err,
-				    sizeof(err));
+	struct conf *c =
+		conf_parse("p.conf", text, strlen(text), err, sizeof(err));
 
 	assert_non_null(c);
 	assert_string_equal(c->smsc[0].password, "hunter2");

@@ -102,7 +102,7 @@ test_msisdn_tag(void **state)
 
 	assert_int_equal(strlen(a), 14);
 	assert_memory_equal(a, "m:", 2);
-	assert_string_equal(a, b);    /* formatting does not matter */
+	assert_string_equal(a, b);     /* formatting does not matter */
 	assert_string_not_equal(a, c); /* the number does */
 	assert_string_not_equal(a, d); /* so does the key */
 	assert_null(strstr(a, "3123456"));
