@@ -122,7 +122,7 @@ admin_new(struct event_base *base, const char *listen,
 		admin_free(ad);
 		return NULL;
 	}
-	LOG(LC_ADMIN, LL_INFO, "admin listen=%s", listen);
+	LOG(LC_ADMIN, LL_INFO, "admin=%s state=listening", listen);
 	return ad;
 }
 

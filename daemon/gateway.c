@@ -79,11 +79,10 @@ check_ready(struct gateway *gw)
 	int ready = gateway_ready(gw, why, sizeof(why));
 
 	if (ready && !gw->ready_logged)
-		LOG(LC_MAIN, LL_NOTICE, "gateway state=ready schema=%d",
+		LOG(LC_MAIN, LL_NOTICE, "state=ready schema=%d",
 		    gw->schema_version);
 	else if (!ready && gw->ready_logged)
-		LOG(LC_MAIN, LL_WARN, "gateway state=not_ready reason=\"%s\"",
-		    why);
+		LOG(LC_MAIN, LL_WARN, "state=not_ready reason=\"%s\"", why);
 	gw->ready_logged = ready;
 }
 
@@ -101,20 +100,20 @@ schema_step(evutil_socket_t fd, short what, void *arg)
 	PGconn *conn = PQconnectdb(gw->conf->pg_conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		size_t len = strcspn(PQerrorMessage(conn), "\n");
-		LOG(LC_PG, LL_WARN, "schema state=unchecked reason=\"%.*s\"",
+		LOG(LC_PG, LL_WARN, "schema=unchecked reason=\"%.*s\"",
 		    (int)len, PQerrorMessage(conn));
 		n = -EIO;
 	} else {
 		n = migrate_apply(conn, &from, &to, err, sizeof(err));
 		if (n < 0)
-			LOG(LC_PG, LL_ERROR,
-			    "schema state=failed reason=\"%s\"", err);
+			LOG(LC_PG, LL_ERROR, "schema=failed reason=\"%s\"",
+			    err);
 		else if (n > 0)
 			LOG(LC_PG, LL_NOTICE,
-			    "schema migrated from=%d to=%d applied=%d", from,
+			    "schema=migrated from=%d to=%d applied=%d", from,
 			    to, n);
 		else
-			LOG(LC_PG, LL_INFO, "schema version=%d current", to);
+			LOG(LC_PG, LL_INFO, "schema=current version=%d", to);
 		if (n >= 0)
 			gw->schema_version = to;
 	}
@@ -309,15 +308,14 @@ gateway_reload(struct gateway *gw)
 	gw->conf = c;
 	conf_free(old);
 	gw->reloads++;
-	LOG(LC_CONF, LL_NOTICE, "conf reload=ok file=%s", c->path);
+	LOG(LC_CONF, LL_NOTICE, "reload=ok file=%s", c->path);
 	check_ready(gw);
 	return 0;
 fail:
 	secret_wipe(&sec);
 	conf_free(c);
 	gw->reload_failures++;
-	LOG(LC_CONF, LL_ERROR, "conf reload=failed kept=old reason=\"%s\"",
-	    err);
+	LOG(LC_CONF, LL_ERROR, "reload=failed kept=old reason=\"%s\"", err);
 	return -EINVAL;
 }
 
@@ -340,7 +338,7 @@ drain_check(void *arg)
 	struct gateway *gw = arg;
 
 	if (gw->draining && !work_in_flight(gw)) {
-		LOG(LC_MAIN, LL_NOTICE, "gateway state=drained");
+		LOG(LC_MAIN, LL_NOTICE, "state=drained");
 		loop_stop(gw->lp);
 	}
 }
@@ -350,7 +348,7 @@ drain_deadline(evutil_socket_t fd, short what, void *arg)
 {
 	struct gateway *gw = arg;
 
-	LOG(LC_MAIN, LL_WARN, "gateway drain=timeout giving_up=in_flight");
+	LOG(LC_MAIN, LL_WARN, "state=drain_timeout in_flight=abandoned");
 	loop_stop(gw->lp);
 }
 
@@ -363,7 +361,7 @@ gateway_drain(struct gateway *gw)
 	if (gw->draining)
 		return;
 	gw->draining = 1;
-	LOG(LC_MAIN, LL_NOTICE, "gateway state=draining timeout_ms=%u", ms);
+	LOG(LC_MAIN, LL_NOTICE, "state=draining timeout_ms=%u", ms);
 	evtimer_add(gw->drain_ev, &tv);
 }
 
@@ -423,9 +421,9 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 	}
 	if (conf->nsmsc == 0)
 		LOG(LC_MAIN, LL_WARN,
-		    "gateway links=0 reason=\"no [smsc] "
+		    "links=0 reason=\"no [smsc] "
 		    "section: no carrier traffic\"");
-	LOG(LC_MAIN, LL_NOTICE, "gateway state=started version=%s conf=%s",
+	LOG(LC_MAIN, LL_NOTICE, "state=started version=%s conf=%s",
 	    PACKAGE_VERSION, conf->path);
 	return gw;
 fail:

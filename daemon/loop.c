@@ -143,7 +143,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct loop_signal *s = arg;
 
-	LOG(LC_LOOP, LL_INFO, "loop signal=%d", (int)sig);
+	LOG(LC_LOOP, LL_INFO, "signal=%d", (int)sig);
 	s->fn((int)sig, s->arg);
 }
 
@@ -182,7 +182,7 @@ loop_run(struct loop *lp)
 		int rc = event_base_loop(lp->base, EVLOOP_ONCE);
 		before_sleep(lp);
 		if (rc < 0) {
-			LOG(LC_LOOP, LL_ERROR, "loop error=event_base_loop");
+			LOG(LC_LOOP, LL_ERROR, "error=event_base_loop");
 			return -EIO;
 		}
 		if (rc == 1 && !lp->stop) {

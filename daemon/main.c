@@ -99,12 +99,11 @@ main(int argc, char **argv)
 	struct gateway *gw = gateway_new(lp, c, err, sizeof(err));
 	if (!gw) {
 		fprintf(stderr, "tawasuld: %s\n", err);
-		LOG(LC_MAIN, LL_ERROR, "gateway state=failed reason=\"%s\"",
-		    err);
+		LOG(LC_MAIN, LL_ERROR, "state=failed reason=\"%s\"", err);
 		goto out;
 	}
 	rc = loop_run(lp) < 0 ? 1 : 0;
-	LOG(LC_MAIN, LL_NOTICE, "gateway state=stopped status=%d", rc);
+	LOG(LC_MAIN, LL_NOTICE, "state=stopped status=%d", rc);
 out:
 	gateway_free(gw);
 	loop_free(lp);

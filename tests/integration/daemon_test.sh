@@ -11,14 +11,14 @@ log=$T_TMP/tawasuld.log
 write_conf "$conf" "$admin"
 start_daemon "$conf" "$log"
 
-if wait_for 15 log_has "$log" 'gateway state=ready'; then
+if wait_for 15 log_has "$log" 'cat=main state=ready'; then
 	ok "daemon becomes ready (schema migrated, stores connected)"
 else
 	not_ok "daemon becomes ready"
 	diag <"$log"
 	t_done
 fi
-check "schema migrated at start-up" log_has "$log" 'schema migrated from=0'
+check "schema migrated at start-up" log_has "$log" 'schema=migrated from=0'
 check "/healthz answers 200" [ "$(http_get "$admin" /healthz)" = 200 ]
 check "/readyz answers 200" [ "$(http_get "$admin" /readyz)" = 200 ]
 code=$(http_get "$admin" /metrics)
@@ -49,7 +49,7 @@ outage() {
 		not_ok "$name back: reconnected within 5 s"
 		tail -n 20 "$log" | diag
 	fi
-	check "$name back: ready again" wait_for 3 log_has "$log" 'gateway state=ready'
+	check "$name back: ready again" wait_for 3 log_has "$log" 'cat=main state=ready'
 	check "$name back: /readyz is 200" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$admin/readyz)\" = 200 ]"
 }
 outage Redis redis redis=main
@@ -61,7 +61,7 @@ new_admin=$(free_port)
 sed "s/^listen = .*/listen = 127.0.0.1:$new_admin/" "$T_TMP/good.conf" >"$conf"
 printf 'bogus_key = 1\n' >>"$conf"
 kill -HUP "$DPID"
-check "broken reload is refused" wait_for 3 log_has "$log" "conf reload=failed kept=old reason=\".*unknown key 'bogus_key'"
+check "broken reload is refused" wait_for 3 log_has "$log" "reload=failed kept=old reason=\".*unknown key 'bogus_key'"
 check "daemon still running after a broken reload" alive "$DPID"
 check "old admin address still serves" [ "$(http_get "$admin" /healthz)" = 200 ]
 check "new admin address not taken" [ "$(http_get "$new_admin" /healthz)" != 200 ]
@@ -70,7 +70,7 @@ check "still ready after a broken reload" [ "$(http_get "$admin" /readyz)" = 200
 # A good reload takes effect: new admin address, debug logging.
 sed "s/^listen = .*/listen = 127.0.0.1:$new_admin/; s/^log_level = .*/log_level = info,admin=debug/" "$T_TMP/good.conf" >"$conf"
 kill -HUP "$DPID"
-check "good reload is applied" wait_for 3 log_has "$log" 'conf reload=ok'
+check "good reload is applied" wait_for 3 log_has "$log" 'reload=ok'
 check "new admin address serves" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$new_admin/healthz)\" = 200 ]"
 check "old admin address released" [ "$(http_get "$admin" /healthz)" != 200 ]
 check "stores untouched by an unrelated reload" [ "$(http_get "$new_admin" /readyz)" = 200 ]
@@ -89,10 +89,10 @@ if wait_for 2 bash -c "! kill -0 $DPID"; then
 else
 	not_ok "SIGTERM: exited within 2 s"
 fi
-check "SIGTERM: drained before stopping" log_has "$log" 'gateway state=drained'
+check "SIGTERM: drained before stopping" log_has "$log" 'cat=main state=drained'
 
 # Nothing left running once the private services are cleaned.
 TAWASUL_SERVICES_DIR=$T_OWN_SERVICES "$SERVICES" stop all >/dev/null 2>&1
-check "private services stopped, nothing left running" bash -c "! pgrep -f '$T_OWN_SERVICES' >/dev/null"
+check "private services stopped, nothing left running" nothing_left "$T_OWN_SERVICES" "$TAWASUL_REDIS_PORT" "$TAWASUL_PG_PORT"
 
 t_done

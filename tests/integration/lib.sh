@@ -132,6 +132,19 @@ start_daemon() {
 
 alive() { kill -0 "$1" 2>/dev/null; }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# nothing_left DIR PORT...: no live process mentions DIR, no PORT listens.
+# (Redis renames its process title, hence the ports; zombies hold nothing.)
+nothing_left() {
+	local dir=$1 p
+	shift
+	for p in "$@"; do
+		port_open "$p" && return 1
+	done
+	! ps -eo stat=,args= | awk -v d="$dir" '$1 !~ /^Z/ && index($0, d) && !/ps -eo|awk/' | grep -q .
+}
+
 t_done() {
 	echo "1..$T_N"
 	exit $T_FAILED
