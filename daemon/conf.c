@@ -17,8 +17,11 @@
  */
 #include "conf.h"
 
+#include <libpq-fe.h>
+
 #include "log.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +54,8 @@ struct conf_key {
 };
 
 static conf_check_fn check_digits, check_ussd, check_weekend, check_tz,
-	check_listen, check_host, check_nonempty, check_token, check_log;
+	check_listen, check_host, check_nonempty, check_token, check_log,
+	check_conninfo;
 
 #define G(f) offsetof(struct conf, f)
 #define L(f) offsetof(struct conf_smsc, f)
@@ -83,7 +87,7 @@ static const struct conf_key conf_keys[] = {
 	{"redis", "max_inflight", CT_INT, "1024", G(redis_max_inflight), 1,
 	 100000, NULL, NULL, 0, "commands outstanding at most"},
 	{"postgres", "conninfo", CT_STR, NULL, G(pg_conninfo), 0, 0, NULL,
-	 check_nonempty, 0,
+	 check_conninfo, 0,
 	 "libpq connection string (use hostaddr= or a unix socket)"},
 	{"postgres", "max_inflight", CT_INT, "256", G(pg_max_inflight), 1,
 	 100000, NULL, NULL, 0, "transactions outstanding at most"},
@@ -244,10 +248,27 @@ check_tz(const char *v, const char **why)
 static int
 check_host(const char *v, const char **why)
 {
+	struct in6_addr a;
+
 	*why = "must be a numeric IPv4 or IPv6 address";
-	if (*v == '\0' || strlen(v) > 45)
+	return inet_pton(AF_INET, v, &a) == 1 ||
+	       inet_pton(AF_INET6, v, &a) == 1;
+}
+
+/* libpq must accept it; a malformed string would otherwise surface only
+ * when the client is created. */
+static int
+check_conninfo(const char *v, const char **why)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(v, &err);
+
+	*why = "is not a valid libpq connection string";
+	PQfreemem(err);
+	if (!opts)
 		return 0;
-	return strspn(v, "0123456789abcdefABCDEF.:") == strlen(v);
+	PQconninfoFree(opts);
+	return *v != '\0';
 }
 
 static int

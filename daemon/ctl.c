@@ -89,7 +89,7 @@ cmd_migrate(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (!(conn = connect_db(ctl)))
 		return EXIT_SYSTEM;
-	rc = migrate_apply(conn, &from, &to, err, sizeof(err));
+	rc = migrate_apply(conn, 1, &from, &to, err, sizeof(err));
 	PQfinish(conn);
 	if (rc < 0) {
 		fprintf(stderr, "tawasulctl: %s\n", err);

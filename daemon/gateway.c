@@ -88,6 +88,24 @@ check_ready(struct gateway *gw)
 
 /* ---- schema ------------------------------------------------------------ */
 
+/*
+ * The schema step blocks the loop, so it is bounded: a fresh connection
+ * with a short connect timeout, only once the client has shown the server
+ * answers, lock and statement timeouts, and no queueing for the migration
+ * lock (another instance migrating means: look again shortly).
+ */
+static PGconn *
+schema_connect(const char *conninfo)
+{
+	const char *const keys[] = {"dbname", "connect_timeout", "options",
+				    NULL};
+	const char *const vals[] = {
+		conninfo, "3", "-c lock_timeout=2s -c statement_timeout=60s",
+		NULL};
+
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 static void
 schema_step(evutil_socket_t fd, short what, void *arg)
 {
@@ -97,15 +115,18 @@ schema_step(evutil_socket_t fd, short what, void *arg)
 
 	if (gw->schema_version >= 0 || pg_client_state(gw->pg) != PG_READY)
 		return;
-	PGconn *conn = PQconnectdb(gw->conf->pg_conninfo);
+	PGconn *conn = schema_connect(gw->conf->pg_conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		size_t len = strcspn(PQerrorMessage(conn), "\n");
 		LOG(LC_PG, LL_WARN, "schema=unchecked reason=\"%.*s\"",
 		    (int)len, PQerrorMessage(conn));
 		n = -EIO;
 	} else {
-		n = migrate_apply(conn, &from, &to, err, sizeof(err));
-		if (n < 0)
+		n = migrate_apply(conn, 0, &from, &to, err, sizeof(err));
+		if (n == -EAGAIN)
+			LOG(LC_PG, LL_INFO, "schema=waiting reason=\"%s\"",
+			    err);
+		else if (n < 0)
 			LOG(LC_PG, LL_ERROR, "schema=failed reason=\"%s\"",
 			    err);
 		else if (n > 0)
@@ -146,6 +167,8 @@ on_redis_state(void *arg, enum redis_client_state old,
 
 /* ---- clients ----------------------------------------------------------- */
 
+/* Returns a new client, not started: the caller installs it in gw first,
+ * since starting runs the state callback, which reads gw->pg. */
 static struct pg_client *
 make_pg(struct gateway *gw, const struct conf *c)
 {
@@ -159,10 +182,8 @@ make_pg(struct gateway *gw, const struct conf *c)
 	};
 	struct pg_client *pg = pg_client_new(loop_base(gw->lp), &o);
 
-	if (pg) {
+	if (pg)
 		pg_client_on_state(pg, on_pg_state, gw);
-		pg_client_start(pg);
-	}
 	return pg;
 }
 
@@ -181,10 +202,8 @@ make_redis(struct gateway *gw, const struct conf *c)
 	};
 	struct redis_client *rc = redis_client_new(loop_base(gw->lp), &o);
 
-	if (rc) {
+	if (rc)
 		redis_client_on_state(rc, on_redis_state, gw);
-		redis_client_start(rc);
-	}
 	return rc;
 }
 
@@ -261,57 +280,112 @@ same(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+static int
+timers_differ(const struct conf *a, const struct conf *b,
+	      const enum timer_id *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a->timers.ms[ids[i]] != b->timers.ms[ids[i]])
+			return 1;
+	return 0;
+}
+
+static int
+pg_settings_differ(const struct conf *a, const struct conf *b)
+{
+	static const enum timer_id ids[] = {T_PG_CONNECT, T_PG_BACKOFF_MIN,
+					    T_PG_BACKOFF_MAX};
+
+	return !same(a->pg_conninfo, b->pg_conninfo) ||
+	       a->pg_max_inflight != b->pg_max_inflight ||
+	       timers_differ(a, b, ids, sizeof(ids) / sizeof(ids[0]));
+}
+
+static int
+redis_settings_differ(const struct conf *a, const struct conf *b)
+{
+	static const enum timer_id ids[] = {T_REDIS_CONNECT, T_REDIS_COMMAND,
+					    T_REDIS_BACKOFF_MIN,
+					    T_REDIS_BACKOFF_MAX};
+
+	return !same(a->redis_host, b->redis_host) ||
+	       a->redis_port != b->redis_port ||
+	       a->redis_max_inflight != b->redis_max_inflight ||
+	       timers_differ(a, b, ids, sizeof(ids) / sizeof(ids[0]));
+}
+
+/*
+ * Everything that can fail is prepared first (new config, secret, new
+ * clients, the new admin socket bound beside the old one); only then is
+ * anything swapped, so a failed reload leaves the gateway as it was.
+ */
 int
 gateway_reload(struct gateway *gw)
 {
 	struct conf *old = gw->conf, *c;
 	struct secret sec;
-	struct admin *ad = NULL;
+	struct pg_client *npg = NULL, *opg;
+	struct redis_client *nrc = NULL, *orc;
+	struct admin *nad = NULL;
 	char err[512];
-	int admin_changed;
+	int admin_changed = 0;
 
+	memset(&sec, 0, sizeof(sec));
 	c = conf_load(old->path, err, sizeof(err));
 	if (!c)
 		goto fail;
 	if (secret_load(c->secret_file, &sec, err, sizeof(err)) < 0)
 		goto fail;
-	admin_changed = !same(c->admin_listen, old->admin_listen);
+	if (pg_settings_differ(c, old) && !(npg = make_pg(gw, c))) {
+		snprintf(err, sizeof(err),
+			 "cannot create the PostgreSQL client");
+		goto fail;
+	}
+	if (redis_settings_differ(c, old) && !(nrc = make_redis(gw, c))) {
+		snprintf(err, sizeof(err), "cannot create the Redis client");
+		goto fail;
+	}
+	if (!same(c->admin_listen, old->admin_listen)) {
+		admin_changed = 1;
+		nad = make_admin(gw, c, err, sizeof(err));
+		if (!nad && err[0])
+			goto fail; /* port 0 (off) gives NULL and no error */
+	}
+
+	/* Commit: nothing below fails. */
 	if (admin_changed) {
-		/* Bind the new address before letting go of the old one. */
 		admin_free(gw->admin);
-		gw->admin = NULL;
-		ad = make_admin(gw, c, err, sizeof(err));
-		if (!ad && err[0]) {
-			gw->admin = make_admin(gw, old, err + 256, 256);
-			goto fail;
-		}
-		gw->admin = ad;
+		gw->admin = nad;
 	}
 	log_spec_apply(c->log_level); /* validated by conf_load() */
 	gw->secret = sec;
 	secret_wipe(&sec);
 	log_set_hash_key(gw->secret.log_key);
-	if (!same(c->pg_conninfo, old->pg_conninfo) ||
-	    c->pg_max_inflight != old->pg_max_inflight ||
-	    memcmp(&c->timers, &old->timers, sizeof(c->timers)) != 0) {
-		pg_client_free(gw->pg);
-		gw->pg = make_pg(gw, c);
-		gw->schema_version = -1;
-	}
-	if (!same(c->redis_host, old->redis_host) ||
-	    c->redis_port != old->redis_port ||
-	    c->redis_max_inflight != old->redis_max_inflight ||
-	    memcmp(&c->timers, &old->timers, sizeof(c->timers)) != 0) {
-		redis_client_free(gw->redis);
-		gw->redis = make_redis(gw, c);
-	}
 	gw->conf = c;
+	if (npg) {
+		opg = gw->pg;
+		gw->pg = npg;
+		gw->schema_version = -1;
+		pg_client_free(opg);
+		pg_client_start(npg);
+	}
+	if (nrc) {
+		orc = gw->redis;
+		gw->redis = nrc;
+		redis_client_free(orc);
+		redis_client_start(nrc);
+	}
 	conf_free(old);
 	gw->reloads++;
-	LOG(LC_CONF, LL_NOTICE, "reload=ok file=%s", c->path);
+	LOG(LC_CONF, LL_NOTICE, "reload=ok file=%s pg=%s redis=%s admin=%s",
+	    c->path, npg ? "replaced" : "kept", nrc ? "replaced" : "kept",
+	    admin_changed ? "replaced" : "kept");
 	check_ready(gw);
 	return 0;
 fail:
+	admin_free(nad);
+	pg_client_free(npg);
+	redis_client_free(nrc);
 	secret_wipe(&sec);
 	conf_free(c);
 	gw->reload_failures++;
@@ -412,6 +486,8 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create store clients");
 		goto fail;
 	}
+	pg_client_start(gw->pg);
+	redis_client_start(gw->redis);
 	if (loop_before_sleep(lp, drain_check, gw) < 0 ||
 	    loop_on_signal(lp, SIGHUP, on_signal, gw) < 0 ||
 	    loop_on_signal(lp, SIGTERM, on_signal, gw) < 0 ||

@@ -94,6 +94,10 @@ loop_free(struct loop *lp)
 {
 	if (!lp)
 		return;
+	/* Their handlers' owners are gone by now: a late signal must not
+	 * reach them during the passes below. */
+	for (int i = 0; i < lp->nsigs; i++)
+		event_del(lp->sigs[i].ev);
 	/* Let objects freed from callbacks finish on their zero-delay events
 	 * before the base goes. */
 	for (int i = 0; i < 4; i++) {

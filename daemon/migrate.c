@@ -2,10 +2,10 @@
  * migrate.c - applies the embedded schema migrations (SPEC §9).
  *
  * Blocking libpq on purpose: it runs in tawasulctl, and in the daemon once
- * per start-up before the gateway reports ready (see gateway.c). A session
- * advisory lock serialises instances that start together; each migration
- * and its schema_version row commit in one transaction, so a failure
- * leaves the database at the previous version. Never builds SQL from
+ * per start-up before the gateway reports ready (see gateway.c, which
+ * bounds the wait). A session advisory lock serialises instances that
+ * start together; each migration and its schema_version row commit in one
+ * transaction, so a failure leaves the database at the previous version. Never builds SQL from
  * strings other than the embedded files.
  */
 #include "migrate.h"
@@ -116,15 +116,41 @@ rollback:
 	return rc;
 }
 
+/* Takes the migration lock; 0, -EAGAIN (held elsewhere, !wait) or -EIO. */
+static int
+lock(PGconn *conn, int wait, char *err, size_t errlen)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (wait)
+		return exec_ok(conn,
+			       "SELECT pg_advisory_lock(x'" MIGRATE_LOCK_KEY
+			       "'::bigint)",
+			       "taking the migration lock", err, errlen);
+	r = PQexec(conn, "SELECT pg_try_advisory_lock(x'" MIGRATE_LOCK_KEY
+			 "'::bigint)");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		set_err(err, errlen, "taking the migration lock", conn);
+		rc = -EIO;
+	} else if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		snprintf(err, errlen,
+			 "another session holds the migration "
+			 "lock");
+		rc = -EAGAIN;
+	}
+	PQclear(r);
+	return rc;
+}
+
 int
-migrate_apply(PGconn *conn, int *from, int *to, char *err, size_t errlen)
+migrate_apply(PGconn *conn, int wait, int *from, int *to, char *err,
+	      size_t errlen)
 {
 	int cur, applied = 0, rc;
 
 	*from = *to = -1;
-	rc = exec_ok(conn,
-		     "SELECT pg_advisory_lock(x'" MIGRATE_LOCK_KEY "'::bigint)",
-		     "taking the migration lock", err, errlen);
+	rc = lock(conn, wait, err, errlen);
 	if (rc < 0)
 		return rc;
 

@@ -176,7 +176,13 @@ pg_backoff_next(struct pg_client *pg)
 static void
 pg_kick(struct pg_client *pg)
 {
-	event_active(pg->ev_kick, EV_TIMEOUT, 1);
+	/* A zero-delay timer, not event_active(): it runs in the next loop
+	 * pass, after I/O is polled, so callbacks that submit again cannot
+	 * keep the loop from ever reaching the poll, and every job submitted
+	 * in this pass goes out in one batch. */
+	static const struct timeval zero = {0, 0};
+
+	evtimer_add(pg->ev_kick, &zero);
 }
 
 /* ---- state machine ---------------------------------------------------- */
@@ -264,13 +270,19 @@ pg_fail_all(struct pg_client *pg, const char *why)
 		pg_kick(pg);
 }
 
+/* Runs the callbacks of the jobs done when the pass began; a callback
+ * that resubmits a job which fails at once adds to the list, and that one
+ * waits for the next pass, so a retry-on-failure caller cannot spin. */
 static void
 pg_run_done(struct pg_client *pg)
 {
 	struct pg_job *job;
+	size_t n = pg->done.n;
 
-	while ((job = pg_job_list_pop(&pg->done)))
+	while (n-- > 0 && (job = pg_job_list_pop(&pg->done)))
 		pg_finish(pg, job);
+	if (pg->done.n && !pg->closing)
+		pg_kick(pg);
 }
 
 /* ---- connection --------------------------------------------------------- */
@@ -743,6 +755,11 @@ pg_client_submit(struct pg_client *pg, struct pg_job *job, pg_job_cb *cb,
 		pg_job_free(job);
 		return -EINVAL;
 	}
+	if (pg->closing) {
+		/* The owner is tearing down: no callback, like Redis. */
+		pg_job_free(job);
+		return -ESHUTDOWN;
+	}
 	job->cb = cb;
 	job->arg = arg;
 	if (job->setup_err) {
@@ -753,7 +770,7 @@ pg_client_submit(struct pg_client *pg, struct pg_job *job, pg_job_cb *cb,
 		why = "empty job";
 	} else if (pg->state != PG_READY) {
 		rc = -ENOTCONN;
-		why = pg->closing ? "client closed" : "not connected";
+		why = "not connected";
 	} else if (pg->queue.n >= pg->max_queued) {
 		rc = -ENOBUFS;
 		why = "queue full";

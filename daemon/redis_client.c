@@ -485,6 +485,17 @@ rc_cmd_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 /* Runs the callbacks of commands that failed at once. Only those queued
  * when the pass began, so a callback that retries cannot spin the loop. */
+/* Runs the failed commands' callbacks from the next loop pass: a zero-delay
+ * timer rather than event_active(), so a callback that retries at once
+ * cannot keep the loop from ever polling. */
+static void
+rc_fail_later(struct redis_client *rc)
+{
+	static const struct timeval zero = {0, 0};
+
+	evtimer_add(rc->fail_ev, &zero);
+}
+
 static void
 rc_fail_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -503,7 +514,7 @@ rc_fail_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	rc->depth--;
 	if (!rc->closed && !TAILQ_EMPTY(&rc->failed))
-		event_active(rc->fail_ev, EV_TIMEOUT, 0);
+		rc_fail_later(rc);
 }
 
 static int
@@ -512,7 +523,7 @@ rc_fail_at_once(struct redis_client *rc, struct rc_cmd *cmd, int errnum,
 {
 	cmd->err = err;
 	TAILQ_INSERT_TAIL(&rc->failed, cmd, link);
-	event_active(rc->fail_ev, EV_TIMEOUT, 0);
+	rc_fail_later(rc);
 	LOG(LC_REDIS, LL_DEBUG, "redis=%s event=command_failed reason=\"%s\"",
 	    rc->name, err);
 	return -errnum;

@@ -51,13 +51,94 @@ secret_wipe(struct secret *s)
 	explicit_bzero(s, sizeof(*s));
 }
 
+/* One "name = hex" line (NUL-terminated, no newline); 0 or -EINVAL. */
+static int
+parse_line(char *line, struct secret *s, int *have_ref, int *have_log,
+	   const char **why)
+{
+	char *eq = strchr(line, '=');
+	size_t klen, vlen;
+	char *v;
+
+	*why = "expected 'name = hex'";
+	if (!eq)
+		return -EINVAL;
+	klen = strcspn(line, " \t=");
+	if (line + klen + strspn(line + klen, " \t") != eq)
+		return -EINVAL;
+	v = eq + 1 + strspn(eq + 1, " \t");
+	vlen = strcspn(v, " \t\r");
+	if (v[vlen + strspn(v + vlen, " \t\r")] != '\0')
+		return -EINVAL;
+	if (klen == 7 && strncmp(line, "ref_key", 7) == 0) {
+		*why = "ref_key needs 64 hex digits";
+		*have_ref =
+			parse_hex(v, vlen, s->ref_key, sizeof(s->ref_key)) == 0;
+		return *have_ref ? 0 : -EINVAL;
+	}
+	if (klen == 7 && strncmp(line, "log_key", 7) == 0) {
+		*why = "log_key needs 32 hex digits";
+		*have_log =
+			parse_hex(v, vlen, s->log_key, sizeof(s->log_key)) == 0;
+		return *have_log ? 0 : -EINVAL;
+	}
+	*why = "unknown key";
+	return -EINVAL;
+}
+
+int
+secret_parse(const char *label, const char *text, size_t len, struct secret *s,
+	     char *err, size_t errlen)
+{
+	char line[256];
+	int have_ref = 0, have_log = 0, lineno = 0;
+	const char *why;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		lineno++;
+		if (n >= sizeof(line) || memchr(text + pos, '\0', n)) {
+			snprintf(err, errlen, "secret file %s:%d: %s", label,
+				 lineno,
+				 n >= sizeof(line) ? "line too long"
+						   : "NUL byte in line");
+			goto fail;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+
+		char *l = line + strspn(line, " \t\r");
+		if (*l == '#' || *l == '\0')
+			continue;
+		if (parse_line(l, s, &have_ref, &have_log, &why) < 0) {
+			snprintf(err, errlen, "secret file %s:%d: %s", label,
+				 lineno, why);
+			goto fail;
+		}
+	}
+	if (!have_ref || !have_log) {
+		snprintf(err, errlen, "secret file %s: missing %s", label,
+			 have_ref ? "log_key" : "ref_key");
+		goto fail;
+	}
+	explicit_bzero(line, sizeof(line));
+	return 0;
+fail:
+	explicit_bzero(line, sizeof(line));
+	secret_wipe(s);
+	return -EINVAL;
+}
+
 int
 secret_load(const char *path, struct secret *s, char *err, size_t errlen)
 {
 	char buf[SECRET_FILE_MAX + 1];
 	struct stat st;
-	ssize_t len = 0;
-	int have_ref = 0, have_log = 0, lineno = 0, rc = -EINVAL;
+	size_t len = 0;
+	int rc = -EINVAL;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -80,9 +161,8 @@ secret_load(const char *path, struct secret *s, char *err, size_t errlen)
 		rc = -EPERM;
 		goto out;
 	}
-	while (len < SECRET_FILE_MAX) {
-		ssize_t r =
-			read(fd, buf + len, (size_t)(SECRET_FILE_MAX - len));
+	for (;;) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -92,58 +172,14 @@ secret_load(const char *path, struct secret *s, char *err, size_t errlen)
 		}
 		if (r == 0)
 			break;
-		len += r;
-	}
-	buf[len] = '\0';
-
-	for (char *line = buf, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		line += strspn(line, " \t");
-		if (*line == '#' || *line == '\0')
-			continue;
-		char *eq = strchr(line, '=');
-		if (!eq) {
-			snprintf(err, errlen,
-				 "secret file %s:%d: expected "
-				 "'name = hex'",
-				 path, lineno);
-			goto out;
-		}
-		size_t klen = strcspn(line, " \t=");
-		char *v = eq + 1 + strspn(eq + 1, " \t");
-		size_t vlen = strcspn(v, " \t\r");
-		int bad;
-		if (klen == 7 && strncmp(line, "ref_key", 7) == 0) {
-			bad = parse_hex(v, vlen, s->ref_key,
-					sizeof(s->ref_key));
-			have_ref = !bad;
-		} else if (klen == 7 && strncmp(line, "log_key", 7) == 0) {
-			bad = parse_hex(v, vlen, s->log_key,
-					sizeof(s->log_key));
-			have_log = !bad;
-		} else {
-			snprintf(err, errlen, "secret file %s:%d: unknown key",
-				 path, lineno);
-			goto out;
-		}
-		if (bad) {
-			snprintf(err, errlen,
-				 "secret file %s:%d: %.7s needs %zu hex digits",
-				 path, lineno, line,
-				 2 * (line[0] == 'r' ? sizeof(s->ref_key)
-						     : sizeof(s->log_key)));
+		len += (size_t)r;
+		if (len > SECRET_FILE_MAX) {
+			snprintf(err, errlen, "secret file %s: over %d bytes",
+				 path, SECRET_FILE_MAX);
 			goto out;
 		}
 	}
-	if (!have_ref || !have_log) {
-		snprintf(err, errlen, "secret file %s: missing %s", path,
-			 have_ref ? "log_key" : "ref_key");
-		goto out;
-	}
-	rc = 0;
+	rc = secret_parse(path, buf, len, s, err, errlen);
 out:
 	explicit_bzero(buf, sizeof(buf));
 	close(fd);

@@ -26,12 +26,15 @@ int migrate_latest(void);
 /*
  * Brings the database behind conn (a blocking connection) to
  * migrate_latest() under a session advisory lock, each migration in its
- * own transaction together with its schema_version row. *from and *to
- * receive the versions before and after. Returns the number of
- * migrations applied (>= 0), or -EIO (database error) / -EPROTO (the
- * database is newer than this build) with a one-line reason in err.
+ * own transaction together with its schema_version row. With wait = 0 it
+ * does not queue for the lock: -EAGAIN when another session holds it.
+ * *from and *to receive the versions before and after. Returns the number
+ * of migrations applied (>= 0), or -EIO (database error) / -EPROTO (the
+ * database is newer than this build) / -EAGAIN with a one-line reason in
+ * err.
  */
-int migrate_apply(PGconn *conn, int *from, int *to, char *err, size_t errlen);
+int migrate_apply(PGconn *conn, int wait, int *from, int *to, char *err,
+		  size_t errlen);
 
 /* Reads the schema version (0 when there is no schema yet); <0 on error. */
 int migrate_current(PGconn *conn, char *err, size_t errlen);

@@ -109,7 +109,8 @@ void pg_job_free(struct pg_job *job);
  * -ENOTCONN / -ENOBUFS (max_queued reached) / -EINVAL (empty job) / the
  * error of a failed pg_job_add() when the job failed at once (cb still
  * runs). With pg NULL the job is freed, cb never runs, and the return is
- * -EINVAL. */
+ * -EINVAL; after pg_client_free() (a callback submitting during teardown)
+ * likewise, with -ESHUTDOWN. */
 int pg_client_submit(struct pg_client *pg, struct pg_job *job, pg_job_cb *cb,
 		     void *arg);
 

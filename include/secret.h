@@ -22,6 +22,11 @@ struct secret {
  * (which never contains key material). */
 int secret_load(const char *path, struct secret *s, char *err, size_t errlen);
 
+/* Parses the file's text (len bytes, any content); same contract as
+ * secret_load(), label names the file in errors. */
+int secret_parse(const char *label, const char *text, size_t len,
+		 struct secret *s, char *err, size_t errlen);
+
 /* Creates path with fresh random keys, mode 0600; fails with -EEXIST if
  * the file exists. */
 int secret_generate(const char *path, char *err, size_t errlen);

@@ -73,7 +73,19 @@ kill -HUP "$DPID"
 check "good reload is applied" wait_for 3 log_has "$log" 'reload=ok'
 check "new admin address serves" wait_for 3 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$new_admin/healthz)\" = 200 ]"
 check "old admin address released" [ "$(http_get "$admin" /healthz)" != 200 ]
-check "stores untouched by an unrelated reload" [ "$(http_get "$new_admin" /readyz)" = 200 ]
+check "stores untouched by an unrelated reload" log_has "$log" 'reload=ok .* pg=kept redis=kept admin=replaced'
+
+# A reload that changes the stores' settings replaces just those clients.
+cp "$conf" "$T_TMP/good2.conf"
+sed "s/^\(conninfo = .*\)$/\1 application_name=tawasuld_reloaded/; s/^command_timeout = .*/command_timeout = 2s/" "$T_TMP/good2.conf" >"$conf"
+kill -HUP "$DPID"
+check "store reload replaces both clients" wait_for 3 log_has "$log" 'reload=ok .* pg=replaced redis=replaced admin=kept'
+check "ready again on the new clients" wait_for 5 bash -c "[ \"\$(curl -s -m 1 -o /dev/null -w '%{http_code}' http://127.0.0.1:$new_admin/readyz)\" = 200 ]"
+n=$(psql -X -At "$TAWASUL_PG_CONNINFO" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tawasuld_reloaded'")
+check "the new PostgreSQL client uses the new conninfo" [ "$n" = 1 ]
+sed "s/^drain_timeout = .*/drain_timeout = 4s/" "$conf" >"$T_TMP/c3" && cp "$T_TMP/c3" "$conf"
+kill -HUP "$DPID"
+check "a gateway-only change keeps both store connections" wait_for 3 log_has "$log" 'reload=ok .* pg=kept redis=kept admin=kept'
 
 # Phone numbers never reach the log in clear; passwords never.
 check "log lines are key=value with ts, lvl and cat" bash -c "! grep -vE '^ts=[0-9T:.-]+Z lvl=[a-z]+ cat=[a-z]+ [a-z_]+=' '$log'"

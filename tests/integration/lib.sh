@@ -110,6 +110,7 @@ drain_timeout = 5s
 host = 127.0.0.1
 port = $TAWASUL_REDIS_PORT
 connect_timeout = 500ms
+command_timeout = 1s
 reconnect_min = 50ms
 reconnect_max = 1s
 [postgres]

@@ -779,13 +779,55 @@ test_job_api(void **state)
 	assert_string_equal(r.err, "job could not be built");
 }
 
+/* A callback that resubmits every failure must not spin inside one loop
+ * pass (each pass runs the callbacks done when it began), and a submit
+ * during teardown is refused with -ESHUTDOWN and no callback. */
+struct retry {
+	struct pg_client *pg;
+	int calls;
+	int shutdown_rc;
+};
+
+static void
+retry_cb(void *arg, const struct pg_outcome *o)
+{
+	struct retry *r = arg;
+
+	r->calls++;
+	r->shutdown_rc =
+		pg_client_query(r->pg, "SELECT 1", 0, NULL, retry_cb, r);
+}
+
+static void
+test_retry_no_spin(void **state)
+{
+	struct fx *f = *state;
+	struct pg_client_opts o = {.conninfo = "hostaddr=127.0.0.1 port=1"};
+	struct retry r = {0};
+
+	client_new(f, &o); /* never started: every job fails at once */
+	r.pg = f->pg;
+	assert_int_equal(
+		pg_client_query(f->pg, "SELECT 1", 0, NULL, retry_cb, &r),
+		-ENOTCONN);
+	event_base_loop(f->base, EVLOOP_ONCE);
+	assert_int_equal(r.calls, 1);
+	event_base_loop(f->base, EVLOOP_ONCE);
+	assert_int_equal(r.calls, 2);
+	/* teardown: the pending job's callback resubmits, which is refused */
+	pg_client_free(f->pg);
+	f->pg = NULL;
+	assert_int_equal(r.calls, 3);
+	assert_int_equal(r.shutdown_rc, -ESHUTDOWN);
+}
+
 int
 main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 #define OFFLINE_TESTS                                                          \
 	T(test_job_api), T(test_not_connected), T(test_connect_timeout),       \
-		T(test_free_in_state_cb)
+		T(test_free_in_state_cb), T(test_retry_no_spin)
 	const struct CMUnitTest offline[] = {OFFLINE_TESTS};
 	const struct CMUnitTest all[] = {
 		OFFLINE_TESTS,

@@ -27,7 +27,7 @@ static const struct {
 	{"minimal", MIN_OK, NULL},
 	{"comments and blanks",
 	 "# c\n\n  [gateway]  # x\n short_code=123 "
-	 "#y\n[postgres]\nconninfo = a=b c=d\n",
+	 "#y\n[postgres]\nconninfo = dbname=b user=d\n",
 	 NULL},
 	{"unknown section", MIN_OK "[gateway2]\n", "t.conf:5: unknown section"},
 	{"unknown key", MIN_OK "[redis]\nportt = 1\n",
@@ -40,7 +40,7 @@ static const struct {
 	 "key 'command_timeout': bad duration"},
 	{"missing short_code",
 	 "[gateway]\nussd_code = *1#\n[postgres]\n"
-	 "conninfo = x=y\n",
+	 "conninfo = dbname=y\n",
 	 "t.conf:1: missing required key 'short_code' in [gateway]"},
 	{"missing postgres section", "[gateway]\nshort_code = 123\n",
 	 "t.conf:2: missing required key 'conninfo' in [postgres]"},
@@ -53,7 +53,7 @@ static const struct {
 	 "section [gateway] repeated"},
 	{"lang value",
 	 "[gateway]\nshort_code = 123\ndefault_lang = fr\n"
-	 "[postgres]\nconninfo = x=y\n",
+	 "[postgres]\nconninfo = dbname=y\n",
 	 "t.conf:3: key 'default_lang': must be one of ar|en"},
 	{"duplicate key",
 	 MIN_OK "[admin]\nlisten = 127.0.0.1:1\n"
@@ -78,24 +78,36 @@ static const struct {
 	 "key 'bind': must be one of transceiver|pair"},
 	{"host name refused", MIN_OK "[redis]\nhost = localhost\n",
 	 "key 'host': must be a numeric"},
+	{"bad address refused", MIN_OK "[redis]\nhost = 1.2.3.4.5\n",
+	 "key 'host': must be a numeric"},
+	{"colons refused", MIN_OK "[redis]\nhost = :::::\n",
+	 "key 'host': must be a numeric"},
+	{"ipv6 ok", MIN_OK "[redis]\nhost = ::1\n", NULL},
+	{"listen name refused", MIN_OK "[admin]\nlisten = abc:9464\n",
+	 "t.conf:6: key 'listen'"},
+	{"listen ipv6", MIN_OK "[admin]\nlisten = [::1]:9464\n", NULL},
+	{"bad conninfo",
+	 "[gateway]\nshort_code=123\n[postgres]\n"
+	 "conninfo = hostaddr=127.0.0.1 garbage\n",
+	 "t.conf:4: key 'conninfo': is not a valid libpq connection string"},
 	{"bad weekend",
 	 "[gateway]\nshort_code=123\nweekend = fri,sab\n"
-	 "[postgres]\nconninfo=x=y\n",
+	 "[postgres]\nconninfo=dbname=y\n",
 	 "t.conf:3: key 'weekend'"},
 	{"bad short code",
-	 "[gateway]\nshort_code=80a\n[postgres]\nconninfo=x\n",
+	 "[gateway]\nshort_code=80a\n[postgres]\nconninfo=dbname=x\n",
 	 "t.conf:2: key 'short_code': must be 3 to 21 digits"},
 	{"bad ussd",
 	 "[gateway]\nshort_code=123\nussd_code=8001\n"
-	 "[postgres]\nconninfo=x\n",
+	 "[postgres]\nconninfo=dbname=x\n",
 	 "t.conf:3: key 'ussd_code'"},
 	{"bad log level",
 	 "[gateway]\nshort_code=123\nlog_level=loud\n"
-	 "[postgres]\nconninfo=x\n",
+	 "[postgres]\nconninfo=dbname=x\n",
 	 "t.conf:3: key 'log_level'"},
 	{"log spec",
 	 "[gateway]\nshort_code=123\nlog_level=warn,pg=debug\n"
-	 "[postgres]\nconninfo=x\n",
+	 "[postgres]\nconninfo=dbname=x\n",
 	 NULL},
 	{"bad listen", MIN_OK "[admin]\nlisten = 127.0.0.1\n",
 	 "t.conf:6: key 'listen'"},
@@ -157,18 +169,19 @@ static void
 test_values(void **state)
 {
 	char err[256];
-	const char *text = "[gateway]\nshort_code = 80008001\n"
-			   "ussd_code = *8001#   # comment\n"
-			   "[postgres]\nconninfo = \"host=/x # y\"\n"
-			   "[redis]\ncommand_timeout = 250ms\nport = 6380\n"
-			   "[smsc b]\nhost = 10.0.0.1\nport = 2775\n"
-			   "system_id = tw\nenquire_link = 5m\n";
+	const char *text =
+		"[gateway]\nshort_code = 80008001\n"
+		"ussd_code = *8001#   # comment\n"
+		"[postgres]\nconninfo = \"host=/x application_name='a #b'\"\n"
+		"[redis]\ncommand_timeout = 250ms\nport = 6380\n"
+		"[smsc b]\nhost = 10.0.0.1\nport = 2775\n"
+		"system_id = tw\nenquire_link = 5m\n";
 	struct conf *c =
 		conf_parse("v.conf", text, strlen(text), err, sizeof(err));
 
 	assert_non_null(c);
 	assert_string_equal(c->ussd_code, "*8001#");
-	assert_string_equal(c->pg_conninfo, "host=/x # y");
+	assert_string_equal(c->pg_conninfo, "host=/x application_name='a #b'");
 	assert_int_equal(c->timers.ms[T_REDIS_COMMAND], 250);
 	assert_int_equal(c->timers.ms[T_REDIS_CONNECT], 2000);
 	assert_int_equal(c->redis_port, 6380);

@@ -79,6 +79,12 @@ test_refusals(void **state)
 		 "missing ref_key"},
 		{"ref_key = 00\nlog_key = 00\n", 0600, -EINVAL,
 		 "ref_key needs 64 hex digits"},
+		{"ref_keyz = 00\n", 0600, -EINVAL, ":1: unknown key"},
+		{"ref_key x = 00\n", 0600, -EINVAL, ":1: expected"},
+		{"log_key = 0f0e0d0c0b0a09080706050403020100 junk\n", 0600,
+		 -EINVAL, ":1: expected"},
+		{"log_key = 0f0e0d0c0b0a0908070605040302010g\n", 0600, -EINVAL,
+		 "log_key needs 32 hex digits"},
 		{"# c\nfoo = 00\n", 0600, -EINVAL, ":2: unknown key"},
 		{"ref_key\n", 0600, -EINVAL, ":1: expected"},
 	};
