@@ -75,14 +75,15 @@ gateway_ready(void *arg, char *why, size_t whylen)
 static void
 check_ready(struct gateway *gw)
 {
-	char why[64];
+	char why[64], val[96];
 	int ready = gateway_ready(gw, why, sizeof(why));
 
 	if (ready && !gw->ready_logged)
 		LOG(LC_MAIN, LL_NOTICE, "state=ready schema=%d",
 		    gw->schema_version);
 	else if (!ready && gw->ready_logged)
-		LOG(LC_MAIN, LL_WARN, "state=not_ready reason=\"%s\"", why);
+		LOG(LC_MAIN, LL_WARN, "state=not_ready reason=%s",
+		    log_value(val, sizeof(val), why));
 	gw->ready_logged = ready;
 }
 
@@ -110,25 +111,24 @@ static void
 schema_step(evutil_socket_t fd, short what, void *arg)
 {
 	struct gateway *gw = arg;
-	char err[256];
+	char err[256], val[300];
 	int from, to, n;
 
 	if (gw->schema_version >= 0 || pg_client_state(gw->pg) != PG_READY)
 		return;
 	PGconn *conn = schema_connect(gw->conf->pg_conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
-		size_t len = strcspn(PQerrorMessage(conn), "\n");
-		LOG(LC_PG, LL_WARN, "schema=unchecked reason=\"%.*s\"",
-		    (int)len, PQerrorMessage(conn));
+		LOG(LC_PG, LL_WARN, "schema=unchecked reason=%s",
+		    log_value(val, sizeof(val), PQerrorMessage(conn)));
 		n = -EIO;
 	} else {
 		n = migrate_apply(conn, 0, &from, &to, err, sizeof(err));
 		if (n == -EAGAIN)
-			LOG(LC_PG, LL_INFO, "schema=waiting reason=\"%s\"",
-			    err);
+			LOG(LC_PG, LL_INFO, "schema=waiting reason=%s",
+			    log_value(val, sizeof(val), err));
 		else if (n < 0)
-			LOG(LC_PG, LL_ERROR, "schema=failed reason=\"%s\"",
-			    err);
+			LOG(LC_PG, LL_ERROR, "schema=failed reason=%s",
+			    log_value(val, sizeof(val), err));
 		else if (n > 0)
 			LOG(LC_PG, LL_NOTICE,
 			    "schema=migrated from=%d to=%d applied=%d", from,
@@ -327,7 +327,7 @@ gateway_reload(struct gateway *gw)
 	struct pg_client *npg = NULL, *opg;
 	struct redis_client *nrc = NULL, *orc;
 	struct admin *nad = NULL;
-	char err[512];
+	char err[512], val[600];
 	int admin_changed = 0;
 
 	memset(&sec, 0, sizeof(sec));
@@ -389,7 +389,8 @@ fail:
 	secret_wipe(&sec);
 	conf_free(c);
 	gw->reload_failures++;
-	LOG(LC_CONF, LL_ERROR, "reload=failed kept=old reason=\"%s\"", err);
+	LOG(LC_CONF, LL_ERROR, "reload=failed kept=old reason=%s",
+	    log_value(val, sizeof(val), err));
 	return -EINVAL;
 }
 

@@ -153,6 +153,44 @@ log_msisdn_tag(const char *msisdn, size_t len, char out[LOG_TAG_LEN])
 	snprintf(out, LOG_TAG_LEN, "m:%012llx", (unsigned long long)(h >> 16));
 }
 
+const char *
+log_value(char *buf, size_t n, const char *s)
+{
+	size_t i = 0;
+	int quote;
+
+	if (n < 3) {
+		if (n)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (!s)
+		s = "";
+	quote = *s == '\0' || strpbrk(s, " =\"\\") != NULL;
+	for (const char *p = s; *p && !quote; p++)
+		quote = (unsigned char)*p < 0x20 || *p == 0x7f;
+	if (quote)
+		buf[i++] = '"';
+	for (; *s && i + 3 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f) {
+			if (i > 1 && buf[i - 1] != ' ')
+				buf[i++] =
+					' '; /* newlines and tabs: one space */
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			buf[i++] = '\\';
+		buf[i++] = (char)c;
+	}
+	while (quote && i > 1 && buf[i - 1] == ' ')
+		i--;
+	if (quote)
+		buf[i++] = '"';
+	buf[i] = '\0';
+	return buf;
+}
+
 void
 log_vmsg(enum log_cat cat, enum log_level lvl, const char *fmt, va_list ap)
 {

@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	};
 	const char *path = NULL;
 	int test = 0, dump = 0, opt, rc = 1;
-	char err[512];
+	char err[512], val[600];
 
 	while ((opt = getopt_long(argc, argv, "c:th", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -99,7 +99,8 @@ main(int argc, char **argv)
 	struct gateway *gw = gateway_new(lp, c, err, sizeof(err));
 	if (!gw) {
 		fprintf(stderr, "tawasuld: %s\n", err);
-		LOG(LC_MAIN, LL_ERROR, "state=failed reason=\"%s\"", err);
+		LOG(LC_MAIN, LL_ERROR, "state=failed reason=%s",
+		    log_value(val, sizeof(val), err));
 		goto out;
 	}
 	rc = loop_run(lp) < 0 ? 1 : 0;

@@ -40,6 +40,7 @@
  * is on the stack at that point.
  */
 #include "pg_client.h"
+#include "backoff.h"
 #include "log.h"
 #include "pg_job.h"
 
@@ -93,8 +94,6 @@ struct pg_client {
 	char *name;
 	char *conninfo;
 	unsigned connect_timeout_ms;
-	unsigned backoff_min_ms;
-	unsigned backoff_max_ms;
 	unsigned max_inflight;
 	unsigned max_queued;
 
@@ -105,8 +104,7 @@ struct pg_client {
 	short io_what;
 	struct event *ev_timer;
 	struct event *ev_kick;
-	unsigned attempt; /* failures since the last READY */
-	uint64_t rng;
+	struct backoff bo; /* reconnect delays; reset on READY */
 
 	struct pg_job_list queue;    /* submitted, not yet sent */
 	struct pg_job_list inflight; /* sent, waiting for their sync */
@@ -125,53 +123,6 @@ struct pg_client {
 static void pg_io_cb(evutil_socket_t fd, short what, void *arg);
 
 /* ---- small helpers ---------------------------------------------------- */
-
-/* Formats s as a log value: one line, quoted with \" and \\ escaped. */
-static const char *
-pg_logval(char *dst, size_t size, const char *s)
-{
-	char line[PG_REASON_MAX];
-	size_t n = 0;
-	const char *p;
-
-	pg_job_one_line(line, sizeof(line), s ? s : "");
-	dst[n++] = '"';
-	for (p = line; *p && n + 3 < size; p++) {
-		if (*p == '"' || *p == '\\')
-			dst[n++] = '\\';
-		dst[n++] = *p;
-	}
-	dst[n++] = '"';
-	dst[n] = '\0';
-	return dst;
-}
-
-static uint64_t
-pg_rand(struct pg_client *pg)
-{
-	/* xorshift64*: jitter only, not a secret */
-	pg->rng ^= pg->rng >> 12;
-	pg->rng ^= pg->rng << 25;
-	pg->rng ^= pg->rng >> 27;
-	return pg->rng * 0x2545F4914F6CDD1DULL;
-}
-
-/* Next backoff: uniform in [min, min(max, min * 2^(attempt+1))]. */
-static unsigned
-pg_backoff_next(struct pg_client *pg)
-{
-	unsigned long long ceil = pg->backoff_min_ms;
-	unsigned i;
-
-	for (i = 0; i <= pg->attempt && ceil < pg->backoff_max_ms; i++)
-		ceil *= 2;
-	if (ceil > pg->backoff_max_ms)
-		ceil = pg->backoff_max_ms;
-	if (pg->attempt < 64)
-		pg->attempt++;
-	return pg->backoff_min_ms +
-	       (unsigned)(pg_rand(pg) % (ceil - pg->backoff_min_ms + 1));
-}
 
 static void
 pg_kick(struct pg_client *pg)
@@ -206,7 +157,7 @@ pg_set_state(struct pg_client *pg, enum pg_client_state next,
 	if (pg_states[next].timer == PGT_CONNECT)
 		ms = pg->connect_timeout_ms;
 	else if (pg_states[next].timer == PGT_BACKOFF)
-		ms = pg_backoff_next(pg);
+		ms = backoff_next(&pg->bo);
 	if (ms) {
 		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (ms % 1000) * 1000;
@@ -215,7 +166,7 @@ pg_set_state(struct pg_client *pg, enum pg_client_state next,
 	if (next == PG_BACKOFF)
 		LOG(LC_PG, LL_WARN, "pg=%s state=%s->%s retry_ms=%u reason=%s",
 		    pg->name, pg_states[old].name, pg_states[next].name, ms,
-		    pg_logval(why, sizeof(why), reason));
+		    log_value(why, sizeof(why), reason));
 	else
 		LOG(LC_PG, LL_INFO, "pg=%s state=%s->%s", pg->name,
 		    pg_states[old].name, pg_states[next].name);
@@ -240,7 +191,7 @@ pg_finish(struct pg_client *pg, struct pg_job *job)
 		pg->jobs_failed++;
 		LOG(LC_PG, LL_DEBUG, "pg=%s job=failed sqlstate=%s reason=%s",
 		    pg->name, out.sqlstate ? out.sqlstate : "-",
-		    pg_logval(val, sizeof(val), out.err));
+		    log_value(val, sizeof(val), out.err));
 	} else {
 		pg->jobs_ok++;
 	}
@@ -356,7 +307,7 @@ pg_notice_cb(void *arg, const PGresult *res)
 		    strcmp(sev, "FATAL") == 0 || strcmp(sev, "PANIC") == 0))
 		lvl = LL_WARN;
 	LOG(LC_PG, lvl, "pg=%s notice=%s severity=%s", pg->name,
-	    pg_logval(val, sizeof(val), msg), sev ? sev : "-");
+	    log_value(val, sizeof(val), msg), sev ? sev : "-");
 }
 
 static void
@@ -395,7 +346,7 @@ pg_connected(struct pg_client *pg)
 		pg_connect_failed(pg, "cannot watch the socket");
 		return;
 	}
-	pg->attempt = 0;
+	backoff_reset(&pg->bo);
 	pg->connects++;
 	LOG(LC_PG, LL_DEBUG, "pg=%s backend_pid=%d server_version=%d", pg->name,
 	    PQbackendPID(pg->conn), PQserverVersion(pg->conn));
@@ -608,7 +559,7 @@ pg_check_conninfo(const char *name, const char *conninfo)
 	opts = PQconninfoParse(conninfo, &err);
 	if (!opts) {
 		LOG(LC_PG, LL_ERROR, "pg=%s error=bad_conninfo reason=%s", name,
-		    pg_logval(val, sizeof(val), err ? err : "out of memory"));
+		    log_value(val, sizeof(val), err ? err : "out of memory"));
 		PQfreemem(err);
 		return -EINVAL;
 	}
@@ -624,7 +575,7 @@ pg_check_conninfo(const char *name, const char *conninfo)
 		LOG(LC_PG, LL_WARN,
 		    "pg=%s warning=blocking_dns host=%s "
 		    "hint=\"use hostaddr= or a unix socket\"",
-		    name, pg_logval(val, sizeof(val), host));
+		    name, log_value(val, sizeof(val), host));
 	PQconninfoFree(opts);
 	return 0;
 }
@@ -658,16 +609,13 @@ pg_client_new(struct event_base *base, const struct pg_client_opts *opts)
 #define PG_OPT(f, def) (opts->f ? opts->f : (def))
 	pg->connect_timeout_ms =
 		PG_OPT(connect_timeout_ms, PG_DEF_CONNECT_TIMEOUT_MS);
-	pg->backoff_min_ms = PG_OPT(backoff_min_ms, PG_DEF_BACKOFF_MIN_MS);
-	pg->backoff_max_ms = PG_OPT(backoff_max_ms, PG_DEF_BACKOFF_MAX_MS);
 	pg->max_inflight = PG_OPT(max_inflight, PG_DEF_MAX_INFLIGHT);
 	pg->max_queued = PG_OPT(max_queued, PG_DEF_MAX_QUEUED);
-#undef PG_OPT
-	if (pg->backoff_max_ms < pg->backoff_min_ms)
-		pg->backoff_max_ms = pg->backoff_min_ms;
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
 		seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)pg;
-	pg->rng = seed | 1;
+	backoff_init(&pg->bo, PG_OPT(backoff_min_ms, PG_DEF_BACKOFF_MIN_MS),
+		     PG_OPT(backoff_max_ms, PG_DEF_BACKOFF_MAX_MS), seed);
+#undef PG_OPT
 	return pg;
 fail:
 	if (pg->ev_io)

@@ -44,6 +44,7 @@
  * (a failure is reported once; the caller decides).
  */
 #include "redis_client.h"
+#include "backoff.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -87,7 +88,7 @@ struct redis_client {
 	char *host;
 	int port;
 	unsigned connect_timeout_ms, command_timeout_ms;
-	unsigned backoff_min_ms, backoff_max_ms, max_inflight;
+	unsigned max_inflight;
 
 	enum redis_client_state state;
 	redis_state_cb *state_cb;
@@ -95,8 +96,7 @@ struct redis_client {
 
 	redisAsyncContext *ac;   /* live context, or NULL once detached */
 	const char *drop_reason; /* why we last detached a context */
-	unsigned attempt;        /* failed connects since the last success */
-	uint64_t rng;
+	struct backoff bo;       /* reconnect delays; reset on READY */
 
 	struct rc_cmd_list pending; /* sent, user callback not yet run */
 	struct rc_cmd_list failed;  /* failed at once, callback not yet run */
@@ -161,60 +161,6 @@ rc_timer_add(struct event *ev, uint64_t ms)
 	evtimer_add(ev, &tv);
 }
 
-/* xorshift64*: enough for jitter, no global state. */
-static uint64_t
-rc_rand(struct redis_client *rc)
-{
-	rc->rng ^= rc->rng >> 12;
-	rc->rng ^= rc->rng << 25;
-	rc->rng ^= rc->rng >> 27;
-	return rc->rng * 2685821657736338717ULL;
-}
-
-/* Full jitter: uniform in [min, min(max, min * 2^(attempt + 1))], so even
- * the first retry after a drop is spread (instances sharing a Redis do not
- * all come back in the same millisecond). */
-static unsigned
-rc_backoff_ms(struct redis_client *rc)
-{
-	uint64_t ceil = rc->backoff_min_ms;
-	unsigned i;
-
-	for (i = 0; i <= rc->attempt && ceil < rc->backoff_max_ms; i++)
-		ceil *= 2;
-	if (ceil > rc->backoff_max_ms)
-		ceil = rc->backoff_max_ms;
-	if (rc->attempt < 64)
-		rc->attempt++;
-	return rc->backoff_min_ms +
-	       (unsigned)(rc_rand(rc) % (ceil - rc->backoff_min_ms + 1));
-}
-
-/* Writes s as a log value: quoted when it holds spaces or is empty,
- * with '"', '\\' and control bytes replaced so the line stays one line. */
-static const char *
-rc_logval(char *buf, size_t n, const char *s)
-{
-	size_t i = 0, len;
-	int quote;
-
-	if (!s)
-		s = "";
-	len = strlen(s);
-	quote = len == 0 || strpbrk(s, " \t=") != NULL;
-	if (quote && i + 1 < n)
-		buf[i++] = '"';
-	for (; *s && i + 2 < n; s++)
-		buf[i++] = ((unsigned char)*s < 0x20 || *s == '"' ||
-			    *s == '\\' || *s == 0x7f)
-				   ? '?'
-				   : *s;
-	if (quote && i + 1 < n)
-		buf[i++] = '"';
-	buf[i] = '\0';
-	return buf;
-}
-
 /*
  * The one state setter: checks the table, arms the entry timer, logs
  * "redis=NAME state=OLD->NEW", then tells the owner. reason (may be NULL)
@@ -245,7 +191,7 @@ rc_set_state(struct redis_client *rc, enum redis_client_state new_state,
 			 rc->host, rc->port);
 		break;
 	case RC_T_BACKOFF:
-		delay = rc_backoff_ms(rc);
+		delay = backoff_next(&rc->bo);
 		snprintf(extra, sizeof(extra), " retry_ms=%u", delay);
 		break;
 	case RC_T_NONE:
@@ -258,7 +204,7 @@ rc_set_state(struct redis_client *rc, enum redis_client_state new_state,
 		LOG(LC_REDIS, rc_states[new_state].lvl,
 		    "redis=%s state=%s->%s reason=%s%s", rc->name,
 		    rc_states[old].name, rc_states[new_state].name,
-		    rc_logval(rbuf, sizeof(rbuf), reason), extra);
+		    log_value(rbuf, sizeof(rbuf), reason), extra);
 	else
 		LOG(LC_REDIS, rc_states[new_state].lvl,
 		    "redis=%s state=%s->%s%s", rc->name, rc_states[old].name,
@@ -375,7 +321,7 @@ rc_on_connect(const redisAsyncContext *cac, int status)
 				NULL, 0);
 	} else if (!rc->closed) {
 		rc->st.connects++;
-		rc->attempt = 0;
+		backoff_reset(&rc->bo);
 		redisEnableKeepAlive(&ac->c);
 		rc_set_state(rc, RC_READY, NULL);
 	}
@@ -396,7 +342,7 @@ rc_on_disconnect(const redisAsyncContext *cac, int status)
 		 * NULL reply told us hiredis is freeing it after an error. */
 		LOG(LC_REDIS, LL_DEBUG, "redis=%s event=disconnected reason=%s",
 		    rc->name,
-		    rc_logval(rbuf, sizeof(rbuf),
+		    log_value(rbuf, sizeof(rbuf),
 			      status == REDIS_OK && rc->drop_reason
 				      ? rc->drop_reason
 			      : ac->err && ac->errstr ? ac->errstr
@@ -671,17 +617,16 @@ redis_client_new(struct event_base *base, const struct redis_client_opts *opts)
 	rc->command_timeout_ms = opts->command_timeout_ms
 					 ? opts->command_timeout_ms
 					 : RC_DEF_COMMAND_TIMEOUT_MS;
-	rc->backoff_min_ms = opts->backoff_min_ms ? opts->backoff_min_ms
-						  : RC_DEF_BACKOFF_MIN_MS;
-	rc->backoff_max_ms = opts->backoff_max_ms ? opts->backoff_max_ms
-						  : RC_DEF_BACKOFF_MAX_MS;
-	if (rc->backoff_max_ms < rc->backoff_min_ms)
-		rc->backoff_max_ms = rc->backoff_min_ms;
 	rc->max_inflight =
 		opts->max_inflight ? opts->max_inflight : RC_DEF_MAX_INFLIGHT;
 	rc->state = RC_IDLE;
-	rc->rng = (rc_now_ms() << 20) ^ (uint64_t)(uintptr_t)rc ^
-		  ((uint64_t)getpid() << 40) ^ 0x9e3779b97f4a7c15ULL;
+	backoff_init(&rc->bo,
+		     opts->backoff_min_ms ? opts->backoff_min_ms
+					  : RC_DEF_BACKOFF_MIN_MS,
+		     opts->backoff_max_ms ? opts->backoff_max_ms
+					  : RC_DEF_BACKOFF_MAX_MS,
+		     (rc_now_ms() << 20) ^ (uint64_t)(uintptr_t)rc ^
+			     ((uint64_t)getpid() << 40));
 	TAILQ_INIT(&rc->pending);
 	TAILQ_INIT(&rc->failed);
 

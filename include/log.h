@@ -54,6 +54,11 @@ int log_spec_apply(const char *spec);
 /* 1 when spec would be accepted by log_spec_apply(), else 0. */
 int log_spec_valid(const char *spec);
 
+/* Writes s (may be NULL) into buf as one log value: quoted when empty or
+ * holding spaces, '=', '"' or '\\'; quotes and backslashes escaped;
+ * control characters folded into single spaces; cut to fit n. Returns buf. */
+const char *log_value(char *buf, size_t n, const char *s);
+
 /* Log destination: a file descriptor (default 2). */
 void log_set_fd(int fd);
 

@@ -108,6 +108,35 @@ test_msisdn_tag(void **state)
 	assert_null(strstr(a, "3123456"));
 }
 
+static void
+test_value(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+		{"READY", "READY"},
+		{"", "\"\""},
+		{NULL, "\"\""},
+		{"a b", "\"a b\""},
+		{"k=v", "\"k=v\""},
+		{"say \"hi\"", "\"say \\\"hi\\\"\""},
+		{"back\\slash", "\"back\\\\slash\""},
+		{"two\nlines\n", "\"two lines\""},
+		{"tab\there", "\"tab here\""},
+	};
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_string_equal(log_value(buf, sizeof(buf), v[i].in),
+				    v[i].out);
+	/* cut to fit, still quoted and terminated */
+	char small[8];
+	log_value(small, sizeof(small), "a long reason here");
+	assert_true(strlen(small) < sizeof(small));
+	assert_int_equal(small[0], '"');
+	assert_int_equal(small[strlen(small) - 1], '"');
+}
+
 int
 main(void)
 {
@@ -116,6 +145,7 @@ main(void)
 		cmocka_unit_test(test_long_line_cut),
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test(test_msisdn_tag),
+		cmocka_unit_test(test_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
