@@ -442,15 +442,17 @@ rc_fail_later(struct redis_client *rc)
 	evtimer_add(rc->fail_ev, &zero);
 }
 
+/* Runs the callbacks of commands that failed at once, up to and including
+ * last (all of them when last is NULL); stops early if a callback closes
+ * the client and stop_on_close is set. Callers hold rc->depth. */
 static void
-rc_fail_cb(evutil_socket_t fd, short what, void *arg)
+rc_run_failed(struct redis_client *rc, struct rc_cmd *last, int stop_on_close)
 {
-	struct redis_client *rc = arg;
-	struct rc_cmd *cmd, *last = TAILQ_LAST(&rc->failed, rc_cmd_list);
+	struct rc_cmd *cmd;
 	int more = 1;
 
-	rc->depth++;
-	while (more && !rc->closed && (cmd = TAILQ_FIRST(&rc->failed))) {
+	while (more && !(stop_on_close && rc->closed) &&
+	       (cmd = TAILQ_FIRST(&rc->failed))) {
 		more = cmd != last;
 		TAILQ_REMOVE(&rc->failed, cmd, link);
 		rc->st.commands_failed++;
@@ -458,6 +460,15 @@ rc_fail_cb(evutil_socket_t fd, short what, void *arg)
 			cmd->cb(cmd->arg, NULL, cmd->err);
 		free(cmd);
 	}
+}
+
+static void
+rc_fail_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct redis_client *rc = arg;
+
+	rc->depth++;
+	rc_run_failed(rc, TAILQ_LAST(&rc->failed, rc_cmd_list), 1);
 	rc->depth--;
 	if (!rc->closed && !TAILQ_EMPTY(&rc->failed))
 		rc_fail_later(rc);
@@ -691,13 +702,7 @@ redis_client_free(struct redis_client *rc)
 	rc->depth++;
 	while ((cmd = TAILQ_FIRST(&rc->pending)) != NULL)
 		rc_cmd_finish(rc, cmd, NULL, "closed");
-	while ((cmd = TAILQ_FIRST(&rc->failed)) != NULL) {
-		TAILQ_REMOVE(&rc->failed, cmd, link);
-		rc->st.commands_failed++;
-		if (cmd->cb)
-			cmd->cb(cmd->arg, NULL, cmd->err);
-		free(cmd);
-	}
+	rc_run_failed(rc, NULL, 0);
 	rc->depth--;
 	event_del(rc->fail_ev);
 
