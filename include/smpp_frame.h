@@ -1,0 +1,49 @@
+/*
+ * smpp_frame.h - length-prefixed framing of an SMPP byte stream (SPEC §2).
+ *
+ * Feed it whatever the socket gave; take whole PDUs out. It holds at most
+ * one partial PDU (<= SMPP_PDU_MAX bytes) and never allocates.
+ */
+#ifndef TAWASUL_SMPP_FRAME_H
+#define TAWASUL_SMPP_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smpp_pdu.h"
+
+struct smpp_frame {
+	uint8_t buf[SMPP_PDU_MAX];
+	size_t have;
+	/* After a bad command_length: bytes still to throw away. */
+	uint64_t discard;
+};
+
+enum smpp_frame_result {
+	SMPP_FRAME_NEED_MORE = 0, /* nothing complete yet */
+	SMPP_FRAME_PDU = 1,       /* *pdu, *pdu_len: one whole PDU */
+	SMPP_FRAME_BAD_LENGTH = 2 /* command_length outside 16..4096 */
+};
+
+void smpp_frame_init(struct smpp_frame *f);
+
+/*
+ * Consumes bytes from data (len) and returns what it found, with *used
+ * set to the bytes consumed (the caller calls again with the rest).
+ *
+ * SMPP_FRAME_PDU: *pdu points at the whole PDU (in f->buf or directly in
+ * data, valid until the next call), *pdu_len is its command_length.
+ *
+ * SMPP_FRAME_BAD_LENGTH: a header whose command_length is outside
+ * 16..4096; *pdu and *pdu_len give the header bytes seen (at least 16 when
+ * available, so the caller can answer generic_nack ESME_RINVCMDLEN with
+ * the sequence number). The framer then resynchronises by discarding the
+ * bytes that length claimed when it is plausible (<= 64 KiB), else the
+ * rest of the bytes already received: the link stays usable.
+ */
+enum smpp_frame_result smpp_frame_feed(struct smpp_frame *f,
+				       const uint8_t *data, size_t len,
+				       size_t *used, const uint8_t **pdu,
+				       size_t *pdu_len);
+
+#endif
