@@ -48,6 +48,7 @@
 #define LINK_MAX_CONNS      2
 #define LINK_MAX_MO_PENDING 64
 #define LINK_FIFO_MAX       100000
+#define LINK_LINGER_MS      1000
 
 struct link_submit {
 	struct link_submit *next;
@@ -96,8 +97,15 @@ struct smsc_link {
 	struct link_fifo fifo;   /* waiting for a token / a slot */
 	struct link_fifo failed; /* callbacks to run from the loop */
 	struct event *pump_ev, *fail_ev, *reap_ev;
-	struct bufferevent *dead[2 * LINK_MAX_CONNS];
-	unsigned ndead;
+	/* Dropped bufferevents: flushed (at most LINK_LINGER_MS), then freed
+	 * from the loop, so an unbind_resp written just before the session
+	 * disconnects still goes out. */
+	struct parked {
+		struct bufferevent *bev;
+		uint64_t deadline;
+		int broken;
+	} parked[4 * LINK_MAX_CONNS];
+	unsigned nparked;
 	int can_submit, stopping;
 };
 
@@ -146,9 +154,11 @@ pump(struct smsc_link *l)
 	struct smpp_session_stats st;
 
 	while (l->fifo.head && cn && cn->state == SMPP_S_BOUND) {
+		/* The session caps what is outstanding (window, one per
+		 * destination); feeding it while its queue is short lets other
+		 * destinations overtake a long multipart MT to one number. */
 		smpp_session_stats(cn->s, &st);
-		if (st.submits_queued + st.submits_outstanding >=
-		    (unsigned)l->c.window)
+		if (st.submits_queued >= (unsigned)l->c.window)
 			return; /* submit_done pumps again */
 		unsigned wait = tbucket_take(&l->bucket, loop_now_ms());
 		if (wait) {
@@ -322,13 +332,35 @@ static void
 reap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct smsc_link *l = arg;
+	uint64_t now = loop_now_ms();
+	unsigned k = 0;
 
-	for (unsigned i = 0; i < l->ndead; i++)
-		bufferevent_free(l->dead[i]);
-	l->ndead = 0;
+	for (unsigned i = 0; i < l->nparked; i++) {
+		struct parked *p = &l->parked[i];
+		if (fd == -2 || p->broken || now >= p->deadline ||
+		    evbuffer_get_length(bufferevent_get_output(p->bev)) == 0)
+			bufferevent_free(p->bev);
+		else
+			l->parked[k++] = *p;
+	}
+	l->nparked = k;
+	if (k)
+		later(l->reap_ev, 20);
 }
 
-/* Detaches the connection's bufferevent; it is freed from the loop. */
+static void
+parked_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct smsc_link *l = arg;
+
+	for (unsigned i = 0; i < l->nparked; i++)
+		if (l->parked[i].bev == bev)
+			l->parked[i].broken = 1;
+	later(l->reap_ev, 0);
+}
+
+/* Detaches the connection's bufferevent: it stops reading, flushes what
+ * was written (bounded by LINK_LINGER_MS) and is freed from the loop. */
 static void
 conn_drop(struct link_conn *cn)
 {
@@ -336,19 +368,19 @@ conn_drop(struct link_conn *cn)
 
 	if (!cn->bev)
 		return;
-	bufferevent_disable(cn->bev, EV_READ | EV_WRITE);
-	bufferevent_setcb(cn->bev, NULL, NULL, NULL, NULL);
-	if (l->ndead < sizeof(l->dead) / sizeof(l->dead[0])) {
-		l->dead[l->ndead++] = cn->bev;
-		later(l->reap_ev, 0);
-	} else {
-		bufferevent_free(cn->bev); /* not reached: two per conn */
-	}
+	bufferevent_disable(cn->bev, EV_READ);
+	if (l->nparked == sizeof(l->parked) / sizeof(l->parked[0]))
+		reap_cb(-2, 0, l); /* a reconnect storm: free the older ones
+				      (cn->bev, maybe in its callback, is
+				      not among them) */
+	bufferevent_setcb(cn->bev, NULL, NULL, parked_event, l);
+	l->parked[l->nparked++] =
+		(struct parked){cn->bev, loop_now_ms() + LINK_LINGER_MS, 0};
+	later(l->reap_ev, 0);
 	cn->bev = NULL;
 	cn->paused = 0;
 	smpp_frame_init(&cn->frame);
 }
-
 static int
 op_connect(void *arg)
 {
@@ -743,7 +775,7 @@ smsc_link_free(struct smsc_link *l)
 		if (cn->resume_ev)
 			event_free(cn->resume_ev);
 	}
-	reap_cb(-1, 0, l);
+	reap_cb(-2, 0, l); /* -2: free everything now */
 	while ((ls = fifo_pop(&l->fifo)))
 		free(ls);
 	while ((ls = fifo_pop(&l->failed)))
