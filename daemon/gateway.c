@@ -25,6 +25,7 @@
 
 #include "admin.h"
 #include "conf.h"
+#include "links.h"
 #include "log.h"
 #include "loop.h"
 #include "migrate.h"
@@ -41,6 +42,7 @@ struct gateway {
 	struct pg_client *pg;
 	struct redis_client *redis;
 	struct admin *admin;
+	struct links *links;
 	struct event *schema_ev; /* runs the schema step outside callbacks */
 	struct event *drain_ev;  /* drain deadline */
 	int schema_version;      /* -1 until checked */
@@ -165,6 +167,38 @@ on_redis_state(void *arg, enum redis_client_state old,
 	check_ready(arg);
 }
 
+/* ---- carrier links ------------------------------------------------------ */
+
+/*
+ * Until intake lands, an MO cannot be committed, so it is not acknowledged
+ * as taken: ESME_RX_T_APPN asks the SMSC to keep it and redeliver (SPEC
+ * §2: an MO is acknowledged only after what it carries is committed).
+ */
+static void
+on_mo(void *arg, struct smsc_link *l, const struct smpp_pdu *pdu,
+      struct smsc_mo_ref ref)
+{
+	char tag[LOG_TAG_LEN];
+
+	log_msisdn_tag(pdu->source.addr, strlen(pdu->source.addr), tag);
+	LOG(LC_SMPP, LL_INFO,
+	    "link=%s mo=deferred from=%s dcs=%u sm_length=%u status=0x64",
+	    smsc_link_name(l), tag, pdu->data_coding, pdu->sm_length);
+	smsc_link_mo_complete(l, ref, SMPP_ESME_RX_T_APPN);
+}
+
+static void
+on_link_state(void *arg, struct smsc_link *l, int can_submit)
+{
+	LOG(LC_SMPP, LL_NOTICE, "link=%s submit=%s", smsc_link_name(l),
+	    can_submit ? "ready" : "unavailable");
+}
+
+static const struct smsc_link_ops link_ops = {
+	.mo = on_mo,
+	.state = on_link_state,
+};
+
 /* ---- clients ----------------------------------------------------------- */
 
 /* Returns a new client, not started: the caller installs it in gw first,
@@ -263,6 +297,7 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		ps.connects, ps.inflight,
 		redis_client_state(gw->redis) == RC_READY, rs.commands_ok,
 		rs.commands_failed, rs.timeouts, rs.connects);
+	links_metrics(gw->links, out);
 }
 
 static struct admin *
@@ -352,6 +387,10 @@ gateway_reload(struct gateway *gw)
 			goto fail; /* port 0 (off) gives NULL and no error */
 	}
 
+	/* Links last: their reload commits itself when it succeeds. */
+	if (links_reload(gw->links, c, err, sizeof(err)) < 0)
+		goto fail;
+
 	/* Commit: nothing below fails. */
 	if (admin_changed) {
 		admin_free(gw->admin);
@@ -412,7 +451,8 @@ drain_check(void *arg)
 {
 	struct gateway *gw = arg;
 
-	if (gw->draining && !work_in_flight(gw)) {
+	links_reap(gw->links);
+	if (gw->draining && !work_in_flight(gw) && links_stopped(gw->links)) {
 		LOG(LC_MAIN, LL_NOTICE, "state=drained");
 		loop_stop(gw->lp);
 	}
@@ -437,6 +477,7 @@ gateway_drain(struct gateway *gw)
 		return;
 	gw->draining = 1;
 	LOG(LC_MAIN, LL_NOTICE, "state=draining timeout_ms=%u", ms);
+	links_stop(gw->links);
 	evtimer_add(gw->drain_ev, &tv);
 }
 
@@ -487,8 +528,14 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create store clients");
 		goto fail;
 	}
+	struct smsc_link_ops lops = link_ops;
+	lops.arg = gw;
+	gw->links = links_new(base, conf, &lops, err, errlen);
+	if (!gw->links)
+		goto fail;
 	pg_client_start(gw->pg);
 	redis_client_start(gw->redis);
+	links_start(gw->links);
 	if (loop_before_sleep(lp, drain_check, gw) < 0 ||
 	    loop_on_signal(lp, SIGHUP, on_signal, gw) < 0 ||
 	    loop_on_signal(lp, SIGTERM, on_signal, gw) < 0 ||
@@ -514,6 +561,7 @@ gateway_free(struct gateway *gw)
 	if (!gw)
 		return;
 	admin_free(gw->admin);
+	links_free(gw->links);
 	pg_client_free(gw->pg);
 	redis_client_free(gw->redis);
 	if (gw->schema_ev)

@@ -35,11 +35,15 @@ void smpp_frame_init(struct smpp_frame *f);
  * data, valid until the next call), *pdu_len is its command_length.
  *
  * SMPP_FRAME_BAD_LENGTH: a header whose command_length is outside
- * 16..4096; *pdu and *pdu_len give the header bytes seen (at least 16 when
- * available, so the caller can answer generic_nack ESME_RINVCMDLEN with
- * the sequence number). The framer then resynchronises by discarding the
- * bytes that length claimed when it is plausible (<= 64 KiB), else the
- * rest of the bytes already received: the link stays usable.
+ * 16..4096. The framer waits for the whole 16-byte header, then *pdu
+ * (in f->buf) / *pdu_len (16) give it, so the caller can answer
+ * generic_nack ESME_RINVCMDLEN with the sequence number. It then
+ * resynchronises, counting from the start of that header: a length under
+ * 16 drops just the header; a length up to 64 KiB drops the whole claimed
+ * PDU (the rest as it arrives, across calls); a larger one (2^31: garbage)
+ * drops the rest of the chunk given to this call. The link stays usable.
+ *
+ * Every call with len > 0 consumes at least one byte (*used > 0).
  */
 enum smpp_frame_result smpp_frame_feed(struct smpp_frame *f,
 				       const uint8_t *data, size_t len,
