@@ -15,6 +15,7 @@ T_PIDS=""
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tw-test.XXXXXX")
 
 t_cleanup() {
+	exec 2>/dev/null # no "Killed" notices from the shell's job reaping
 	for p in $T_PIDS; do
 		kill -KILL "$p" 2>/dev/null
 	done
