@@ -80,4 +80,22 @@ wait_for 5 bash -c "! kill -0 $DPID"
 wait "$DPID"
 check "daemon exits 0 while the SMSC is silent" [ $? -eq 0 ]
 
+# 3. bind = pair: transmitter + receiver.
+SIM_PORT=0
+start_sim "$T_TMP/sim3.out" --scenario "$top_srcdir/tests/integration/scenarios/daemon_pair.scn" ||
+	{ echo "Bail out! simulator did not start"; exit 1; }
+link_conf "$conf"
+printf 'bind = pair\n' >>"$conf"
+start_daemon "$conf" "$T_TMP/d3.log"
+check "pair: transmitter bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=tx state=BINDING->BOUND'
+check "pair: receiver bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=rx state=BINDING->BOUND'
+check "pair: MO taken on the receiver" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim mo=deferred'
+kill -TERM "$DPID"
+wait_for 5 bash -c "! kill -0 $DPID"
+wait "$DPID"
+check "pair: daemon exits 0" [ $? -eq 0 ]
+wait_for 10 bash -c "! kill -0 $SPID"
+wait "$SPID"
+check "pair: both connections unbound (scenario met)" [ $? -eq 0 ]
+
 t_done
