@@ -79,49 +79,8 @@ free_held(void)
 		free(held[--nheld]);
 }
 
-/* How libsmpp34 types a tag in a command (same trick as smpp_pdu.c). */
-struct tlv_kind {
-	int size, max;
-};
-#define TK_INT(name, n)                                                        \
-	{                                                                      \
-		if ((name)[0] == 'v') {                                        \
-			k.size = (n);                                          \
-			k.max = (n);                                           \
-		}                                                              \
-	}
-#define U08(inst, par, str) TK_INT(#par, 1)
-#define U16(inst, par, str) TK_INT(#par, 2)
-#define U32(inst, par, str) TK_INT(#par, 4)
-#define OCTET16(inst, par, sz)                                                 \
-	{                                                                      \
-		k.size = 0;                                                    \
-		k.max = (sz);                                                  \
-	}
-#include <def_frame/alert_notification.tlv>
-#include <def_frame/bind_transmitter_resp.tlv>
-#include <def_frame/data_sm.tlv>
-#include <def_frame/deliver_sm.tlv>
-#include <def_frame/submit_sm.tlv>
-#define KIND_FN(name, macro)                                                   \
-	static struct tlv_kind name(uint16_t tag)                              \
-	{                                                                      \
-		struct {                                                       \
-			uint16_t tag;                                          \
-		} t = {tag}, *p = &t;                                          \
-		struct tlv_kind k = {0, -1};                                   \
-		macro(p);                                                      \
-		return k;                                                      \
-	}
-KIND_FN(kind_alert, do_tlv_alert_notification)
-KIND_FN(kind_bind_resp, do_tlv_bind_transmitter_resp)
-KIND_FN(kind_data_sm, do_tlv_data_sm)
-KIND_FN(kind_deliver_sm, do_tlv_deliver_sm)
-KIND_FN(kind_submit_sm, do_tlv_submit_sm)
-#undef U08
-#undef U16
-#undef U32
-#undef OCTET16
+/* How libsmpp34 types a tag in a command (shared with smpp_pdu.c). */
+#include "../../protocol/smpp_l34_kinds.h"
 
 static struct tlv_kind (*kind_of(uint32_t id))(uint16_t)
 {
