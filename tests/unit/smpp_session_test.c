@@ -118,69 +118,25 @@ tlog(struct fake *f, const char *fmt, ...)
 	f->log[f->len] = '\0';
 }
 
+/* Names from the codec, so transcripts read like its text form; unknown
+ * commands as hex. */
 static const char *
 cmd_name(uint32_t id)
 {
-	static const struct {
-		uint32_t id;
-		const char *name;
-	} t[] = {
-		{SMPP_GENERIC_NACK, "generic_nack"},
-		{SMPP_BIND_RECEIVER, "bind_receiver"},
-		{SMPP_BIND_RECEIVER_RESP, "bind_receiver_resp"},
-		{SMPP_BIND_TRANSMITTER, "bind_transmitter"},
-		{SMPP_BIND_TRANSMITTER_RESP, "bind_transmitter_resp"},
-		{SMPP_QUERY_SM, "query_sm"},
-		{SMPP_SUBMIT_SM, "submit_sm"},
-		{SMPP_SUBMIT_SM_RESP, "submit_sm_resp"},
-		{SMPP_DELIVER_SM, "deliver_sm"},
-		{SMPP_DELIVER_SM_RESP, "deliver_sm_resp"},
-		{SMPP_UNBIND, "unbind"},
-		{SMPP_UNBIND_RESP, "unbind_resp"},
-		{SMPP_BIND_TRANSCEIVER, "bind_transceiver"},
-		{SMPP_BIND_TRANSCEIVER_RESP, "bind_transceiver_resp"},
-		{SMPP_OUTBIND, "outbind"},
-		{SMPP_ENQUIRE_LINK, "enquire_link"},
-		{SMPP_ENQUIRE_LINK_RESP, "enquire_link_resp"},
-		{SMPP_ALERT_NOTIFICATION, "alert_notification"},
-		{SMPP_DATA_SM, "data_sm"},
-		{SMPP_DATA_SM_RESP, "data_sm_resp"},
-	};
 	static char buf[24];
+	const char *n = smpp_cmd_name(id);
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].id == id)
-			return t[i].name;
+	if (strcmp(n, "unknown") != 0)
+		return n;
 	snprintf(buf, sizeof(buf), "cmd_0x%08x", id);
 	return buf;
 }
 
+/* The session's own outcomes, then the codec's status names. */
 static const char *
 status_name(uint32_t st)
 {
 	switch (st) {
-	case SMPP_ESME_ROK:
-		return "ESME_ROK";
-	case SMPP_ESME_RINVMSGLEN:
-		return "ESME_RINVMSGLEN";
-	case SMPP_ESME_RINVCMDLEN:
-		return "ESME_RINVCMDLEN";
-	case SMPP_ESME_RINVCMDID:
-		return "ESME_RINVCMDID";
-	case SMPP_ESME_RINVBNDSTS:
-		return "ESME_RINVBNDSTS";
-	case SMPP_ESME_RALYBND:
-		return "ESME_RALYBND";
-	case SMPP_ESME_RSYSERR:
-		return "ESME_RSYSERR";
-	case SMPP_ESME_RBINDFAIL:
-		return "ESME_RBINDFAIL";
-	case SMPP_ESME_RMSGQFUL:
-		return "ESME_RMSGQFUL";
-	case SMPP_ESME_RTHROTTLED:
-		return "ESME_RTHROTTLED";
-	case SMPP_ESME_RX_T_APPN:
-		return "ESME_RX_T_APPN";
 	case SMPP_SUBMIT_LINK_LOST:
 		return "LINK_LOST";
 	case SMPP_SUBMIT_STOPPED:
@@ -190,7 +146,7 @@ status_name(uint32_t st)
 	case SMPP_SUBMIT_BAD_RESPONSE:
 		return "BAD_RESPONSE";
 	default:
-		return NULL;
+		return smpp_status_name(st);
 	}
 }
 
