@@ -366,6 +366,11 @@ gateway_reload(struct gateway *gw)
 	int admin_changed = 0;
 
 	memset(&sec, 0, sizeof(sec));
+	if (gw->draining) {
+		/* A reload would start links the drain has to wait for. */
+		LOG(LC_CONF, LL_WARN, "reload=refused reason=draining");
+		return -EBUSY;
+	}
 	c = conf_load(old->path, err, sizeof(err));
 	if (!c)
 		goto fail;

@@ -25,8 +25,8 @@ struct links {
 	struct smsc_link_ops ops;
 	struct smsc_link *live[LINKS_MAX];
 	size_t nlive;
-	struct smsc_link *retired[2 * LINKS_MAX];
-	size_t nretired;
+	struct smsc_link **retired; /* unbinding after a reload */
+	size_t nretired, cap_retired;
 	/* a link's settings as text, to compare sections across reloads */
 	char sig[LINKS_MAX][512];
 };
@@ -104,14 +104,26 @@ links_start(struct links *ls)
 	return 0;
 }
 
+/* Makes room for n more retired links; 0 or -ENOMEM. */
+static int
+retire_reserve(struct links *ls, size_t n)
+{
+	if (ls->nretired + n <= ls->cap_retired)
+		return 0;
+	size_t cap = ls->nretired + n + 8;
+	struct smsc_link **r = realloc(ls->retired, cap * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ls->retired = r;
+	ls->cap_retired = cap;
+	return 0;
+}
+
 static void
 retire(struct links *ls, struct smsc_link *l)
 {
 	smsc_link_stop(l);
-	if (ls->nretired < sizeof(ls->retired) / sizeof(ls->retired[0]))
-		ls->retired[ls->nretired++] = l;
-	else
-		smsc_link_free(l); /* not reached: reloads reap first */
+	ls->retired[ls->nretired++] = l; /* room reserved by the caller */
 }
 
 int
@@ -127,6 +139,10 @@ links_reload(struct links *ls, const struct conf *c, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	links_reap(ls);
+	if (retire_reserve(ls, ls->nlive) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	if (make_all(ls, c, next, sigs, ls, kept, err, errlen) < 0)
 		return -EINVAL;
 
@@ -196,6 +212,7 @@ links_free(struct links *ls)
 		smsc_link_free(ls->live[i]);
 	for (size_t i = 0; i < ls->nretired; i++)
 		smsc_link_free(ls->retired[i]);
+	free(ls->retired);
 	free(ls);
 }
 

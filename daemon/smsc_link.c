@@ -50,11 +50,16 @@
 #define LINK_FIFO_MAX       100000
 #define LINK_LINGER_MS      1000
 
+/* One submit, from smsc_link_submit() until its callback has run: in the
+ * FIFO (waiting), then in the session (inflight list), then in `done`
+ * with its outcome until the loop runs the callback. */
 struct link_submit {
-	struct link_submit *next;
+	struct link_submit *next;          /* FIFO or done list */
+	struct link_submit *iprev, *inext; /* inflight list */
 	smsc_submit_cb *cb;
 	void *arg;
-	uint32_t status; /* for failures reported from the loop */
+	uint32_t status;
+	char message_id[SMPP_MESSAGE_ID_MAX];
 	size_t len;
 	uint8_t bytes[]; /* the encoded PDU */
 };
@@ -94,9 +99,10 @@ struct smsc_link {
 	unsigned nconns;
 	struct link_conn *tx; /* the connection that submits */
 	struct tbucket bucket;
-	struct link_fifo fifo;   /* waiting for a token / a slot */
-	struct link_fifo failed; /* callbacks to run from the loop */
-	struct event *pump_ev, *fail_ev, *reap_ev;
+	struct link_fifo fifo;        /* waiting for a token / a slot */
+	struct link_submit *inflight; /* handed to the session */
+	struct link_fifo done; /* outcomes: callbacks run from the loop */
+	struct event *pump_ev, *done_ev, *reap_ev;
 	/* Dropped bufferevents: flushed (at most LINK_LINGER_MS), then freed
 	 * from the loop, so an unbind_resp written just before the session
 	 * disconnects still goes out. */
@@ -138,11 +144,46 @@ fifo_pop(struct link_fifo *f)
 }
 
 static void
+inflight_add(struct smsc_link *l, struct link_submit *ls)
+{
+	ls->iprev = NULL;
+	ls->inext = l->inflight;
+	if (l->inflight)
+		l->inflight->iprev = ls;
+	l->inflight = ls;
+}
+
+static void
+inflight_del(struct smsc_link *l, struct link_submit *ls)
+{
+	if (ls->iprev)
+		ls->iprev->inext = ls->inext;
+	else
+		l->inflight = ls->inext;
+	if (ls->inext)
+		ls->inext->iprev = ls->iprev;
+	ls->iprev = ls->inext = NULL;
+}
+
+static void
 later(struct event *ev, unsigned ms)
 {
 	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 
 	evtimer_add(ev, &tv);
+}
+
+/* Records the outcome; the callback runs from the loop (done_cb), never
+ * inside a session callback or inside the caller of smsc_link_stop(). */
+static void
+finish(struct smsc_link *l, struct link_submit *ls, uint32_t status,
+       const char *message_id)
+{
+	ls->status = status;
+	snprintf(ls->message_id, sizeof(ls->message_id), "%s",
+		 message_id ? message_id : "");
+	fifo_push(&l->done, ls);
+	later(l->done_ev, 0);
 }
 
 /* ---- submits: FIFO -> session ---------------------------------------- */
@@ -155,10 +196,11 @@ pump(struct smsc_link *l)
 
 	while (l->fifo.head && cn && cn->state == SMPP_S_BOUND) {
 		/* The session caps what is outstanding (window, one per
-		 * destination); feeding it while its queue is short lets other
-		 * destinations overtake a long multipart MT to one number. */
+		 * destination). Feed it while fewer than a window of
+		 * destinations could send now: submits queued behind a busy
+		 * number (a long multipart MT) do not hold up the others. */
 		smpp_session_stats(cn->s, &st);
-		if (st.submits_queued >= (unsigned)l->c.window)
+		if (st.submits_ready >= (unsigned)l->c.window)
 			return; /* submit_done pumps again */
 		unsigned wait = tbucket_take(&l->bucket, loop_now_ms());
 		if (wait) {
@@ -169,13 +211,18 @@ pump(struct smsc_link *l)
 		struct smpp_pdu pdu;
 		struct smpp_decode_error de;
 		int rc = smpp_pdu_decode(ls->bytes, ls->len, &pdu, &de);
-		if (rc == 0)
+		if (rc == 0) {
+			inflight_add(l, ls);
 			rc = smpp_session_submit(cn->s, &pdu, ls);
-		if (rc < 0) {
-			ls->status = SMPP_SUBMIT_STOPPED;
-			fifo_push(&l->failed, ls);
-			later(l->fail_ev, 0);
+			if (rc < 0)
+				inflight_del(l, ls);
 		}
+		if (rc < 0)
+			finish(l, ls,
+			       rc == -EINVAL || rc == -EBADMSG
+				       ? SMPP_SUBMIT_UNENCODABLE
+				       : SMPP_SUBMIT_STOPPED,
+			       "");
 	}
 }
 
@@ -186,18 +233,18 @@ pump_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-fail_cb(evutil_socket_t fd, short what, void *arg)
+done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct smsc_link *l = arg;
 	struct link_submit *ls;
-	unsigned n = l->failed.n; /* those queued when the pass began */
+	unsigned n = l->done.n; /* those queued when the pass began */
 
-	while (n-- > 0 && (ls = fifo_pop(&l->failed))) {
-		ls->cb(ls->arg, ls->status, "");
+	while (n-- > 0 && (ls = fifo_pop(&l->done))) {
+		ls->cb(ls->arg, ls->status, ls->message_id);
 		free(ls);
 	}
-	if (l->failed.n)
-		later(l->fail_ev, 0);
+	if (l->done.n)
+		later(l->done_ev, 0);
 }
 
 int
@@ -210,6 +257,9 @@ smsc_link_submit(struct smsc_link *l, const struct smpp_pdu *pdu,
 
 	if (l->stopping)
 		return -ENOTCONN;
+	if (pdu->command_id != SMPP_SUBMIT_SM &&
+	    pdu->command_id != SMPP_DATA_SM)
+		return -EINVAL;
 	if (l->fifo.n >= LINK_FIFO_MAX)
 		return -ENOBUFS;
 	n = smpp_pdu_encode(pdu, buf, sizeof(buf));
@@ -397,10 +447,9 @@ op_connect(void *arg)
 		bev = bufferevent_openssl_socket_new(l->base, -1, ssl,
 						     BUFFEREVENT_SSL_CONNECTING,
 						     BEV_OPT_CLOSE_ON_FREE);
+		/* on failure libevent 2.1 frees ssl itself (CLOSE_ON_FREE) */
 		if (bev)
 			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-		else
-			SSL_free(ssl);
 	} else {
 		bev = bufferevent_socket_new(l->base, -1,
 					     BEV_OPT_CLOSE_ON_FREE);
@@ -515,8 +564,8 @@ op_submit_done(void *arg, void *cookie, uint32_t status, const char *message_id)
 	struct link_conn *cn = arg;
 	struct link_submit *ls = cookie;
 
-	ls->cb(ls->arg, status, message_id);
-	free(ls);
+	inflight_del(cn->link, ls);
+	finish(cn->link, ls, status, message_id);
 	later(cn->link->pump_ev, 0); /* a slot is free */
 }
 
@@ -696,9 +745,9 @@ smsc_link_new(struct event_base *base, const struct conf_smsc *c,
 		goto fail;
 	tbucket_init(&l->bucket, (unsigned)c->tps, 0, loop_now_ms());
 	l->pump_ev = evtimer_new(base, pump_cb, l);
-	l->fail_ev = evtimer_new(base, fail_cb, l);
+	l->done_ev = evtimer_new(base, done_cb, l);
 	l->reap_ev = evtimer_new(base, reap_cb, l);
-	if (!l->pump_ev || !l->fail_ev || !l->reap_ev)
+	if (!l->pump_ev || !l->done_ev || !l->reap_ev)
 		goto nomem;
 	if (c->bind && strcmp(c->bind, "pair") == 0) {
 		l->nconns = 2;
@@ -738,12 +787,8 @@ smsc_link_stop(struct smsc_link *l)
 	if (l->stopping)
 		return;
 	l->stopping = 1;
-	while ((ls = fifo_pop(&l->fifo))) {
-		ls->status = SMPP_SUBMIT_STOPPED;
-		fifo_push(&l->failed, ls);
-	}
-	if (l->failed.n)
-		later(l->fail_ev, 0);
+	while ((ls = fifo_pop(&l->fifo)))
+		finish(l, ls, SMPP_SUBMIT_STOPPED, "");
 	for (unsigned i = 0; i < l->nconns; i++)
 		smpp_session_stop(l->conns[i].s);
 	update_can_submit(l);
@@ -752,6 +797,9 @@ smsc_link_stop(struct smsc_link *l)
 int
 smsc_link_stopped(const struct smsc_link *l)
 {
+	/* stopped: no session running and every callback delivered */
+	if (l->fifo.n || l->done.n || l->inflight)
+		return 0;
 	for (unsigned i = 0; i < l->nconns; i++)
 		if (smpp_session_state(l->conns[i].s) != SMPP_S_STOPPED)
 			return 0;
@@ -776,14 +824,22 @@ smsc_link_free(struct smsc_link *l)
 			event_free(cn->resume_ev);
 	}
 	reap_cb(-2, 0, l); /* -2: free everything now */
+	/* Every callback still owed runs now, exactly once: waiting ones as
+	 * stopped, ones the session held as lost (the outcome is unknown). */
 	while ((ls = fifo_pop(&l->fifo)))
+		finish(l, ls, SMPP_SUBMIT_STOPPED, "");
+	while ((ls = l->inflight)) {
+		inflight_del(l, ls);
+		finish(l, ls, SMPP_SUBMIT_LINK_LOST, "");
+	}
+	while ((ls = fifo_pop(&l->done))) {
+		ls->cb(ls->arg, ls->status, ls->message_id);
 		free(ls);
-	while ((ls = fifo_pop(&l->failed)))
-		free(ls);
+	}
 	if (l->pump_ev)
 		event_free(l->pump_ev);
-	if (l->fail_ev)
-		event_free(l->fail_ev);
+	if (l->done_ev)
+		event_free(l->done_ev);
 	if (l->reap_ev)
 		event_free(l->reap_ev);
 	if (l->ssl_ctx)

@@ -211,6 +211,8 @@ const char *smpp_timer_name(enum smpp_timer t);
 
 struct smpp_session_stats {
 	unsigned submits_queued, submits_outstanding, mo_pending;
+	/* destinations with a submit that could go now (none outstanding) */
+	unsigned submits_ready;
 	unsigned long long submits_ok, submits_failed, throttled, mo_received,
 		nacks_sent, binds, reconnects;
 };

@@ -43,6 +43,7 @@ struct smpp_submitq {
 	unsigned window;      /* outstanding at most (>= 1) */
 	unsigned queued;      /* waiting, all destinations */
 	unsigned outstanding; /* taken by smpp_submitq_next(), not back yet */
+	unsigned nready;      /* destinations in the ready list */
 	unsigned ndest, nbuckets;
 	struct smpp_submitq_dest **buckets;
 	/* destinations with a queued item and none outstanding, in the order

@@ -44,19 +44,24 @@ struct smsc_link *smsc_link_new(struct event_base *base,
 				const struct smsc_link_ops *ops, char *err,
 				size_t errlen);
 int smsc_link_start(struct smsc_link *l);
-/* Graceful: unbind every session; smsc_link_stopped() turns true when all
- * are STOPPED (or at once when none was bound). */
+/* Graceful: unbind every session; queued submits end SMPP_SUBMIT_STOPPED.
+ * smsc_link_stopped() turns true when every session is STOPPED and every
+ * submit callback has run. */
 void smsc_link_stop(struct smsc_link *l);
 int smsc_link_stopped(const struct smsc_link *l);
-/* Not from inside this link's callbacks. Accepts NULL. */
+/* Runs every submit callback still owed before it returns (STOPPED for
+ * queued ones, LINK_LOST for ones the SMSC had not answered). Not from
+ * inside this link's callbacks. Accepts NULL. */
 void smsc_link_free(struct smsc_link *l);
 
 const char *smsc_link_name(const struct smsc_link *l);
 int smsc_link_can_submit(const struct smsc_link *l);
 
-/* Queues a submit_sm/data_sm behind the link's tps cap; pdu is deep-copied
- * by the session. cb runs exactly once, from the loop. Returns 0 or
- * -ENOTCONN (stopped) / -ENOMEM (cb does not run then). */
+/* Queues a submit_sm/data_sm behind the link's tps cap; pdu is copied.
+ * cb runs exactly once, from the loop (never inside this call, nor inside
+ * smsc_link_stop()). Returns 0, or -EINVAL (not a submit_sm/data_sm, or
+ * unencodable) / -ENOTCONN (stopped) / -ENOBUFS / -ENOMEM, and then cb
+ * never runs. */
 int smsc_link_submit(struct smsc_link *l, const struct smpp_pdu *pdu,
 		     smsc_submit_cb *cb, void *arg);
 

@@ -722,5 +722,6 @@ smpp_session_stats(const struct smpp_session *s, struct smpp_session_stats *out)
 	*out = s->st;
 	out->submits_queued = s->q.queued;
 	out->submits_outstanding = s->q.outstanding;
+	out->submits_ready = s->q.nready;
 	out->mo_pending = s->mo_pending;
 }

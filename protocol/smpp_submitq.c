@@ -197,6 +197,7 @@ submitq_ready_remove(struct smpp_submitq *q, struct smpp_submitq_dest *d)
 		q->ready_tail = d->rprev;
 	d->rprev = d->rnext = NULL;
 	d->ready = 0;
+	q->nready--;
 }
 
 /* Inserts d after pos (NULL: at the head). */
@@ -215,6 +216,7 @@ submitq_ready_insert(struct smpp_submitq *q, struct smpp_submitq_dest *pos,
 	else
 		q->ready_head = d;
 	d->ready = 1;
+	q->nready++;
 }
 
 /* Unlinks an idle, empty destination and keeps it for reuse. */

@@ -5,7 +5,13 @@
  * unbinds. Used by link_test.sh with the simulator throttling and
  * refusing with a full queue, to prove nothing is lost or reordered.
  *
- * Usage: link_submit PORT COUNT DESTS [TPS]
+ * Usage: link_submit PORT COUNT DESTS [TPS [busy]]
+ * With "offline" (PORT where nothing listens): submits while the link
+ * cannot bind, then stops one link and frees another, checking that
+ * every callback still runs exactly once (STOPPED), never inside the
+ * call that caused it.
+ * With "busy", the first COUNT - DESTS + 1 messages go to destination 0
+ * and the last DESTS - 1 to one other destination each, in that order.
  * Prints "results ok=N failed=M elapsed_ms=T" and exits 0 when every
  * submit ended ESME_ROK.
  */
@@ -17,12 +23,13 @@
 #include "conf.h"
 #include "log.h"
 #include "loop.h"
+#include "smpp_session.h"
 #include "smsc_link.h"
 
 struct run {
 	struct event_base *base;
 	struct smsc_link *link;
-	int count, dests, submitted, ok, failed;
+	int count, dests, submitted, ok, failed, busy;
 	unsigned long long t0;
 };
 
@@ -48,7 +55,12 @@ submit_all(struct run *r)
 	struct smpp_pdu p;
 
 	for (int i = 0; i < r->count; i++) {
-		int d = i % r->dests;
+		int d = i % r->dests, k = i / r->dests;
+		if (r->busy) {
+			int first = r->count - r->dests + 1;
+			d = i < first ? 0 : i - first + 1;
+			k = i < first ? i : 0;
+		}
 		smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 0);
 		p.source.ton = 3;
 		snprintf(p.source.addr, sizeof(p.source.addr), "80008001");
@@ -56,7 +68,7 @@ submit_all(struct run *r)
 		p.dest.npi = 1;
 		snprintf(dst, sizeof(dst), "9733%07d", d);
 		snprintf(p.dest.addr, sizeof(p.dest.addr), "%s", dst);
-		int n = snprintf(text, sizeof(text), "%d:%d", d, i / r->dests);
+		int n = snprintf(text, sizeof(text), "%d:%d", d, k);
 		p.short_message = (const uint8_t *)text;
 		p.sm_length = (uint8_t)n;
 		if (smsc_link_submit(r->link, &p, on_result, r) < 0) {
@@ -85,6 +97,78 @@ on_mo(void *arg, struct smsc_link *l, const struct smpp_pdu *pdu,
 	smsc_link_mo_complete(l, ref, SMPP_ESME_ROK); /* receipts */
 }
 
+/* ---- offline: callbacks owed by a link that never bound ---------------- */
+
+struct owed {
+	int calls, stopped, inside;
+};
+
+static void
+on_owed(void *arg, uint32_t status, const char *message_id)
+{
+	struct owed *o = arg;
+
+	o->calls++;
+	o->stopped += status == SMPP_SUBMIT_STOPPED;
+	if (o->inside)
+		o->inside = -1; /* ran inside the call: wrong */
+}
+
+static int
+offline(struct event_base *base, const struct conf_smsc *c)
+{
+	struct smsc_link_ops ops = {.mo = on_mo};
+	struct owed a = {0}, b = {0};
+	struct smpp_pdu p;
+	char err[256];
+	int fails = 0;
+
+	smpp_pdu_init(&p, SMPP_SUBMIT_SM, 0, 0);
+	snprintf(p.dest.addr, sizeof(p.dest.addr), "97333000001");
+	p.short_message = (const uint8_t *)"x";
+	p.sm_length = 1;
+
+	struct smsc_link *l = smsc_link_new(base, c, &ops, err, sizeof(err));
+	smsc_link_start(l);
+	for (int i = 0; i < 5; i++)
+		smsc_link_submit(l, &p, on_owed, &a);
+	struct timeval tv = {0, 300000};
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base); /* connect refused: BACKOFF */
+	a.inside = 1;
+	smsc_link_stop(l);
+	if (a.inside < 0 || a.calls) {
+		fprintf(stderr, "callbacks ran inside smsc_link_stop\n");
+		fails++;
+	}
+	a.inside = 0;
+	if (smsc_link_stopped(l)) {
+		fprintf(stderr, "stopped before its callbacks ran\n");
+		fails++;
+	}
+	for (int i = 0; i < 100 && !smsc_link_stopped(l); i++)
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	if (a.calls != 5 || a.stopped != 5 || !smsc_link_stopped(l)) {
+		fprintf(stderr, "stop: calls=%d stopped=%d\n", a.calls,
+			a.stopped);
+		fails++;
+	}
+	smsc_link_free(l);
+
+	l = smsc_link_new(base, c, &ops, err, sizeof(err));
+	smsc_link_start(l);
+	for (int i = 0; i < 5; i++)
+		smsc_link_submit(l, &p, on_owed, &b);
+	smsc_link_free(l); /* owed callbacks run now */
+	if (b.calls != 5 || b.stopped != 5) {
+		fprintf(stderr, "free: calls=%d stopped=%d\n", b.calls,
+			b.stopped);
+		fails++;
+	}
+	printf("offline stop_calls=%d free_calls=%d\n", a.calls, b.calls);
+	return fails ? 1 : 0;
+}
+
 static void
 check_done(evutil_socket_t fd, short what, void *arg)
 {
@@ -109,6 +193,7 @@ main(int argc, char **argv)
 	log_spec_apply(getenv("TAWASUL_LOG") ? getenv("TAWASUL_LOG") : "warn");
 	r.count = atoi(argv[2]);
 	r.dests = atoi(argv[3]);
+	r.busy = argc > 5 && strcmp(argv[5], "busy") == 0;
 	snprintf(c.name, sizeof(c.name), "sim");
 	c.host = "127.0.0.1";
 	c.port = atoi(argv[1]);
@@ -129,6 +214,8 @@ main(int argc, char **argv)
 	c.timers.ms[T_SMSC_THROTTLE] = 50;
 
 	r.base = event_base_new();
+	if (argc > 5 && strcmp(argv[5], "offline") == 0)
+		return offline(r.base, &c);
 	r.link = smsc_link_new(r.base, &c, &ops, err, sizeof(err));
 	if (!r.link) {
 		fprintf(stderr, "link: %s\n", err);

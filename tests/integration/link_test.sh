@@ -22,7 +22,7 @@ run_storm() {
 	}
 	local port
 	port=$(sed -n 's/^sim listening port=\([0-9]*\).*/\1/p' "$T_TMP/$name.sim")
-	if timeout 60 "$PROBE" "$port" "$count" "$dests" "$tps" >"$T_TMP/$name.out" 2>&1; then
+	if timeout 60 "$PROBE" "$port" "$count" "$dests" "$tps" ${PATTERN:-} >"$T_TMP/$name.out" 2>&1; then
 		ok "$name: all $count submits accepted ($(cat "$T_TMP/$name.out"))"
 	else
 		not_ok "$name: all $count submits accepted"
@@ -47,6 +47,13 @@ in_order() {
 	done
 }
 
+in_order_busy() {
+	local want got
+	want=$(seq -s ' ' 0 39 | sed 's/\([0-9]*\)/0:\1/g')
+	got=$(jq -r '.destinations["97330000000"] // [] | [.[].text] | join(" ")' "$1")
+	[ "$got" = "$want" ]
+}
+
 run_storm throttle 600 20 100000 --throttle-every 7 --queue-full-every 11
 check "throttle storm: nothing lost, order kept per destination" in_order "$T_TMP/throttle.json" 600 20
 n=$(jq '.submits.throttled + .submits.queue_full' "$T_TMP/throttle.json")
@@ -59,5 +66,20 @@ run_storm tps 200 10 100
 ms=$(sed -n 's/.*elapsed_ms=\([0-9]*\).*/\1/p' "$T_TMP/tps.out")
 check "tps cap 100/s: 200 submits took ${ms} ms (>= 1900)" [ "${ms:-0}" -ge 1900 ]
 check "tps cap: order kept" in_order "$T_TMP/tps.json" 200 10
+
+# One busy number does not hold up the others: 40 MTs to one number, then
+# one each to 10 others, with every response 50 ms late. A destination
+# waits for its previous answer, so the busy number gets one per 50 ms;
+# the others must be accepted long before its queue drains.
+PATTERN=busy run_storm busy 50 11 100000 --delay-ms 50
+others_max=$(jq -r '[.destinations | to_entries[] | select(.key != "97330000000") | .value[].msgid] | map(ltrimstr("0x")) | max' "$T_TMP/busy.json")
+busy_10th=$(jq -r '.destinations["97330000000"][9].msgid' "$T_TMP/busy.json")
+check "busy number: the others overtake it (last other id $others_max < busy #10 id $busy_10th)" \
+	[ "$((16#${others_max:-ffffffff}))" -lt "$((16#${busy_10th:-0}))" ]
+check "busy number: its own order kept" in_order_busy "$T_TMP/busy.json"
+
+# Callbacks are owed even when the link never bound: stop and free.
+check "a link that cannot bind still answers every submit (stop and free)" \
+	timeout 20 "$PROBE" "$(free_port)" 5 1 100 offline
 
 t_done
