@@ -28,8 +28,12 @@
 #include "links.h"
 #include "log.h"
 #include "loop.h"
+#include <libpq-fe.h>
+
 #include "migrate.h"
 #include "pg_client.h"
+#include <hiredis/hiredis.h>
+
 #include "redis_client.h"
 #include "secret.h"
 

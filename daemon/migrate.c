@@ -8,6 +8,8 @@
  * transaction, so a failure leaves the database at the previous version. Never builds SQL from
  * strings other than the embedded files.
  */
+#include <libpq-fe.h>
+
 #include "migrate.h"
 
 #include <errno.h>

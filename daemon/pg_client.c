@@ -39,6 +39,8 @@
  * (event_process_active_single_queue), and no user callback of this client
  * is on the stack at that point.
  */
+#include <libpq-fe.h>
+
 #include "pg_client.h"
 #include "backoff.h"
 #include "log.h"

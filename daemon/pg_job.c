@@ -12,6 +12,8 @@
  * statement's message (one line) and SQLSTATE; statements after it come
  * back PGRES_PIPELINE_ABORTED (the server rolled the job back).
  */
+#include <libpq-fe.h>
+
 #include "pg_job.h"
 
 #include <errno.h>

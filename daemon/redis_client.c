@@ -43,6 +43,8 @@
  * (send them yourself on READY), TLS, pub/sub, retry failed commands
  * (a failure is reported once; the caller decides).
  */
+#include <hiredis/hiredis.h>
+
 #include "redis_client.h"
 #include "backoff.h"
 

@@ -8,7 +8,9 @@
 #ifndef TAWASUL_MIGRATE_H
 #define TAWASUL_MIGRATE_H
 
-#include <libpq-fe.h>
+/* libpq's own typedef, repeated (C11 allows it) so that this header
+ * needs no I/O library header. */
+typedef struct pg_conn PGconn;
 #include <stddef.h>
 
 struct migration {

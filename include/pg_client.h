@@ -21,7 +21,9 @@
 #ifndef TAWASUL_PG_CLIENT_H
 #define TAWASUL_PG_CLIENT_H
 
-#include <libpq-fe.h>
+/* libpq's own typedef, repeated so that this header needs no I/O
+ * library header (C11 allows the same typedef twice). */
+typedef struct pg_result PGresult;
 #include <stddef.h>
 
 struct event_base;

@@ -35,7 +35,9 @@
 #ifndef TAWASUL_REDIS_CLIENT_H
 #define TAWASUL_REDIS_CLIENT_H
 
-#include <hiredis/hiredis.h>
+/* hiredis's own typedef, repeated (C11 allows it) so that this header
+ * needs no I/O library header. */
+typedef struct redisReply redisReply;
 #include <stddef.h>
 
 struct event_base;

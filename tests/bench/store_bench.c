@@ -16,7 +16,11 @@
 
 #include "log.h"
 #include "loop.h"
+#include <libpq-fe.h>
+
 #include "pg_client.h"
+#include <hiredis/hiredis.h>
+
 #include "redis_client.h"
 
 struct bench {
