@@ -214,8 +214,11 @@ main(int argc, char **argv)
 	c.timers.ms[T_SMSC_THROTTLE] = 50;
 
 	r.base = event_base_new();
-	if (argc > 5 && strcmp(argv[5], "offline") == 0)
-		return offline(r.base, &c);
+	if (argc > 5 && strcmp(argv[5], "offline") == 0) {
+		int rc = offline(r.base, &c);
+		event_base_free(r.base);
+		return rc;
+	}
 	r.link = smsc_link_new(r.base, &c, &ops, err, sizeof(err));
 	if (!r.link) {
 		fprintf(stderr, "link: %s\n", err);
