@@ -1,0 +1,174 @@
+/*
+ * refdisplay.c - formatting and lenient parsing of case references
+ * (SPEC §4 "Display" and "Parsing is lenient").
+ *
+ * Owns nothing: works on caller buffers. Deliberately does not compute or
+ * verify the Damm check digit, nor map references to cases; a 10-digit
+ * run returned by ref_parse() still has to be checked by the caller.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "refdisplay.h"
+
+static int
+all_digits(const char *d)
+{
+	for (int i = 0; i < REF_DIGITS; i++)
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+	return 1;
+}
+
+int
+ref_format_en(const char digits[10], char *out, size_t cap)
+{
+	if (!all_digits(digits))
+		return -EINVAL;
+	if (cap < REF_EN_SIZE)
+		return -ENOSPC;
+	memcpy(out, digits, 3);
+	out[3] = ' ';
+	memcpy(out + 4, digits + 3, 3);
+	out[7] = ' ';
+	memcpy(out + 8, digits + 6, 4);
+	out[12] = '\0';
+	return 12;
+}
+
+int
+ref_format_ar(const char digits[10], char *out, size_t cap)
+{
+	if (!all_digits(digits))
+		return -EINVAL;
+	if (cap < REF_AR_SIZE)
+		return -ENOSPC;
+	memcpy(out, digits, REF_DIGITS);
+	out[REF_DIGITS] = '\0';
+	return REF_DIGITS;
+}
+
+/*
+ * Strict UTF-8 decode of one code point; returns bytes consumed or 0 if
+ * the sequence is invalid (overlong, surrogate, truncated, > U+10FFFF).
+ */
+static size_t
+utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	uint8_t b = s[0], lo = 0x80, hi = 0xBF;
+	uint32_t c;
+	size_t need;
+
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	if (b >= 0xC2 && b <= 0xDF) {
+		need = 1;
+		c = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		c = b & 0x0F;
+		lo = b == 0xE0 ? 0xA0 : 0x80;
+		hi = b == 0xED ? 0x9F : 0xBF;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		c = b & 0x07;
+		lo = b == 0xF0 ? 0x90 : 0x80;
+		hi = b == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		return 0;
+	}
+	if (n <= need)
+		return 0;
+	for (size_t i = 1; i <= need; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = c;
+	return need + 1;
+}
+
+/* Digit value 0-9 of c in an accepted script, or -1. */
+static int
+digit_value(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 0x0660 && c <= 0x0669)
+		return (int)(c - 0x0660);
+	if (c >= 0x06F0 && c <= 0x06F9)
+		return (int)(c - 0x06F0);
+	if (c >= 0xFF10 && c <= 0xFF19)
+		return (int)(c - 0xFF10);
+	return -1;
+}
+
+static int
+is_ignored(uint32_t c)
+{
+	switch (c) {
+	case ' ':
+	case '\t':
+	case '\n':
+	case '\r':
+	case '-':
+	case '.':
+	case 0x00A0: /* no-break space */
+	case 0x00AD: /* soft hyphen */
+	case 0x00B7: /* middle dot */
+	case 0x061C: /* Arabic letter mark */
+	case 0x066B: /* Arabic decimal separator */
+	case 0x066C: /* Arabic thousands separator */
+	case 0x06D4: /* Arabic full stop */
+	case 0x2024: /* one dot leader */
+	case 0x202F: /* narrow no-break space */
+	case 0x2060: /* word joiner */
+	case 0x2212: /* minus sign */
+	case 0x3000: /* ideographic space */
+	case 0xFE63: /* small hyphen-minus */
+	case 0xFEFF: /* zero width no-break space */
+	case 0xFF0D: /* fullwidth hyphen-minus */
+	case 0xFF0E: /* fullwidth full stop */
+		return 1;
+	}
+	return (c >= 0x2000 && c <= 0x200F) || /* spaces, ZW, LRM/RLM */
+	       (c >= 0x2010 && c <= 0x2015) || /* hyphens, dashes */
+	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+int
+ref_parse(const uint8_t *utf8, size_t len, char out[11])
+{
+	size_t i = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	while (i < len) {
+		uint32_t c;
+		size_t l = utf8_next(utf8 + i, len - i, &c);
+		int v;
+
+		if (l == 0)
+			goto bad;
+		i += l;
+		v = digit_value(c);
+		if (v >= 0) {
+			if (n == REF_DIGITS)
+				goto bad;
+			out[n++] = (char)('0' + v);
+		} else if (!is_ignored(c)) {
+			goto bad;
+		}
+	}
+	if (n != REF_DIGITS)
+		goto bad;
+	out[REF_DIGITS] = '\0';
+	return 0;
+bad:
+	out[0] = '\0';
+	return -EINVAL;
+}
