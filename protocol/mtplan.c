@@ -74,7 +74,8 @@ put_part(struct mtplan *p, const struct mtplan_opts *o, int seq, int total,
 	memcpy(part->octets + off, u->buf + from * u->size,
 	       (to - from) * u->size);
 	off += (to - from) * u->size;
-	memcpy(part->octets + off, tail, tail_len);
+	if (tail_len)
+		memcpy(part->octets + off, tail, tail_len);
 	part->len = off + tail_len;
 }
 
