@@ -30,6 +30,15 @@ int gsm7_from_utf8(const uint8_t *in, size_t len, uint8_t *septets, size_t cap,
  */
 int gsm7_septets_needed(const uint8_t *utf8, size_t len);
 
+/* The character of a default-alphabet septet (0x1B, the escape, reads as
+ * a space); above 0x7F, U+FFFD. */
+uint32_t gsm7_char(uint8_t septet);
+/* 1 when code (the septet after 0x1B) is in the extension table. */
+int gsm7_is_ext(uint8_t code);
+/* The character ESC + code stands for: the extension table, else the
+ * default-table character (TS 23.038 receiving rules). */
+uint32_t gsm7_ext_char(uint8_t code);
+
 /*
  * Unpacked septets -> UTF-8. Returns the bytes written or -ENOSPC; at most
  * 3 bytes per septet are ever needed. Receiving rules of TS 23.038: an

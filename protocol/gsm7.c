@@ -134,8 +134,23 @@ gsm7_septets_needed(const uint8_t *utf8, size_t len)
 	return (int)o;
 }
 
+uint32_t
+gsm7_char(uint8_t septet)
+{
+	return septet > 0x7F ? UTF8_REPLACEMENT : gsm7_base[septet];
+}
+
+int
+gsm7_is_ext(uint8_t code)
+{
+	for (unsigned i = 0; i < GSM7_NEXT; i++)
+		if (gsm7_ext[i].code == code)
+			return 1;
+	return 0;
+}
+
 /* The character an escaped code stands for, per TS 23.038 receiving rules. */
-static uint32_t
+uint32_t
 gsm7_ext_char(uint8_t code)
 {
 	for (unsigned i = 0; i < GSM7_NEXT; i++)
