@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "refdisplay.h"
+#include "utf8.h"
 
 static int
 all_digits(const char *d)
@@ -48,48 +49,13 @@ ref_format_ar(const char digits[10], char *out, size_t cap)
 	return REF_DIGITS;
 }
 
-/*
- * Strict UTF-8 decode of one code point; returns bytes consumed or 0 if
- * the sequence is invalid (overlong, surrogate, truncated, > U+10FFFF).
- */
+/* One code point, or 0 when the sequence is invalid (strict UTF-8). */
 static size_t
 utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
 {
-	uint8_t b = s[0], lo = 0x80, hi = 0xBF;
-	uint32_t c;
-	size_t need;
+	size_t used;
 
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-		lo = b == 0xE0 ? 0xA0 : 0x80;
-		hi = b == 0xED ? 0x9F : 0xBF;
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-		lo = b == 0xF0 ? 0x90 : 0x80;
-		hi = b == 0xF4 ? 0x8F : 0xBF;
-	} else {
-		return 0;
-	}
-	if (n <= need)
-		return 0;
-	for (size_t i = 1; i <= need; i++) {
-		if (s[i] < lo || s[i] > hi)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return need + 1;
+	return utf8_decode(s, n, cp, &used) < 0 ? 0 : used;
 }
 
 /* Digit value 0-9 of c in an accepted script, or -1. */

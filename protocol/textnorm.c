@@ -20,89 +20,21 @@
 #include <uninorm.h>
 
 #include "textnorm.h"
+#include "utf8.h"
 
-#define REPLACEMENT 0xFFFDu
-#define DROP        0xFFFFFFFFu
+#define DROP 0xFFFFFFFFu
 
-/*
- * Decodes one code point from s (n >= 1 bytes). Returns the bytes
- * consumed (>= 1); an invalid sequence yields U+FFFD and consumes its
- * maximal invalid subpart (Unicode §3.9, "U+FFFD substitution of maximal
- * subparts"), so decoding always makes progress.
- */
+/* One code point; an invalid sequence yields U+FFFD and consumes its
+ * maximal invalid subpart, so decoding always makes progress (n >= 1). */
 static size_t
 utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
 {
-	uint8_t b = s[0];
-	uint32_t c;
-	size_t need, i;
-	uint8_t lo = 0x80, hi = 0xBF;
+	size_t used;
 
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		need = 1;
-		c = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		need = 2;
-		c = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0; /* no overlongs */
-		else if (b == 0xED)
-			hi = 0x9F; /* no surrogates */
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		need = 3;
-		c = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90;
-		else if (b == 0xF4)
-			hi = 0x8F; /* <= U+10FFFF */
-	} else {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*cp = REPLACEMENT;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return need + 1;
+	utf8_decode(s, n, cp, &used);
+	return used;
 }
 
-static size_t
-utf8_len(uint32_t c)
-{
-	return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-}
-
-static void
-utf8_put(uint8_t *p, uint32_t c)
-{
-	if (c < 0x80) {
-		p[0] = (uint8_t)c;
-	} else if (c < 0x800) {
-		p[0] = (uint8_t)(0xC0 | (c >> 6));
-		p[1] = (uint8_t)(0x80 | (c & 0x3F));
-	} else if (c < 0x10000) {
-		p[0] = (uint8_t)(0xE0 | (c >> 12));
-		p[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		p[2] = (uint8_t)(0x80 | (c & 0x3F));
-	} else {
-		p[0] = (uint8_t)(0xF0 | (c >> 18));
-		p[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3F));
-		p[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3F));
-		p[3] = (uint8_t)(0x80 | (c & 0x3F));
-	}
-}
-
-/* Invisible code points removed for matching. */
 static int
 is_ignorable(uint32_t c)
 {
@@ -232,7 +164,11 @@ textnorm(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 			pending_space = o > 0;
 			continue;
 		}
-		l = utf8_len(c) + (size_t)pending_space;
+		uint8_t enc[4];
+		int k = utf8_encode(c, enc, sizeof(enc));
+		if (k < 0)
+			k = utf8_encode(UTF8_REPLACEMENT, enc, sizeof(enc));
+		l = (size_t)k + (size_t)pending_space;
 		if (l > cap - o) {
 			rc = -ENOSPC;
 			goto out;
@@ -240,8 +176,8 @@ textnorm(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 		if (pending_space)
 			out[o++] = ' ';
 		pending_space = 0;
-		utf8_put(out + o, c);
-		o += utf8_len(c);
+		memcpy(out + o, enc, (size_t)k);
+		o += (size_t)k;
 	}
 	rc = (int)o;
 out:
