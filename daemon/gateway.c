@@ -22,9 +22,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "admin.h"
+#include "catalog.h"
+#include "directory.h"
+#include "intake.h"
+#include "mo.h"
 #include "conf.h"
+#include "env.h"
 #include "links.h"
 #include "log.h"
 #include "loop.h"
@@ -40,18 +46,15 @@
 #define SCHEMA_RETRY_MS 2000
 
 struct gateway {
-	struct loop *lp;
-	struct conf *conf;
-	struct secret secret;
-	struct pg_client *pg;
-	struct redis_client *redis;
+	struct env env; /* what the application modules see */
+	struct intake *intake;
+	struct mo *mo;
 	struct admin *admin;
-	struct links *links;
 	struct event *schema_ev; /* runs the schema step outside callbacks */
 	struct event *drain_ev;  /* drain deadline */
 	int schema_version;      /* -1 until checked */
 	int ready_logged;
-	int draining;
+	int links_stopping; /* drain: in-flight MOs answered, unbinding */
 	unsigned long long reloads, reload_failures;
 };
 
@@ -62,17 +65,22 @@ gateway_ready(void *arg, char *why, size_t whylen)
 {
 	struct gateway *gw = arg;
 
-	if (gw->draining)
+	if (gw->env.draining)
 		snprintf(why, whylen, "draining");
-	else if (pg_client_state(gw->pg) != PG_READY)
+	else if (pg_client_state(gw->env.pg) != PG_READY)
 		snprintf(why, whylen, "postgres %s",
-			 pg_client_state_name(pg_client_state(gw->pg)));
+			 pg_client_state_name(pg_client_state(gw->env.pg)));
 	else if (gw->schema_version < 0)
 		snprintf(why, whylen, "schema not checked");
-	else if (redis_client_state(gw->redis) != RC_READY)
+	else if (!directory_ready(gw->env.dir))
+		snprintf(why, whylen, "entities not loaded");
+	else if (!directory_entity(gw->env.dir, gw->env.conf->triage_entity))
+		snprintf(why, whylen, "triage entity %s unknown",
+			 gw->env.conf->triage_entity);
+	else if (redis_client_state(gw->env.redis) != RC_READY)
 		snprintf(
 			why, whylen, "redis %s",
-			redis_client_state_name(redis_client_state(gw->redis)));
+			redis_client_state_name(redis_client_state(gw->env.redis)));
 	else
 		return 1;
 	return 0;
@@ -120,9 +128,9 @@ schema_step(evutil_socket_t fd, short what, void *arg)
 	char err[256], val[300];
 	int from, to, n;
 
-	if (gw->schema_version >= 0 || pg_client_state(gw->pg) != PG_READY)
+	if (gw->schema_version >= 0 || pg_client_state(gw->env.pg) != PG_READY)
 		return;
-	PGconn *conn = schema_connect(gw->conf->pg_conninfo);
+	PGconn *conn = schema_connect(gw->env.conf->pg_conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		LOG(LC_PG, LL_WARN, "schema=unchecked reason=%s",
 		    log_value(val, sizeof(val), PQerrorMessage(conn)));
@@ -141,8 +149,10 @@ schema_step(evutil_socket_t fd, short what, void *arg)
 			    to, n);
 		else
 			LOG(LC_PG, LL_INFO, "schema=current version=%d", to);
-		if (n >= 0)
+		if (n >= 0) {
 			gw->schema_version = to;
+			directory_load(gw->env.dir, gw->env.pg);
+		}
 	}
 	PQfinish(conn);
 	if (n < 0 && n != -EPROTO) {
@@ -165,6 +175,12 @@ on_pg_state(void *arg, enum pg_client_state old, enum pg_client_state now)
 }
 
 static void
+on_directory(void *arg, int ok)
+{
+	check_ready(arg);
+}
+
+static void
 on_redis_state(void *arg, enum redis_client_state old,
 	       enum redis_client_state now)
 {
@@ -173,22 +189,13 @@ on_redis_state(void *arg, enum redis_client_state old,
 
 /* ---- carrier links ------------------------------------------------------ */
 
-/*
- * Until intake lands, an MO cannot be committed, so it is not acknowledged
- * as taken: ESME_RX_T_APPN asks the SMSC to keep it and redeliver (SPEC
- * §2: an MO is acknowledged only after what it carries is committed).
- */
 static void
 on_mo(void *arg, struct smsc_link *l, const struct smpp_pdu *pdu,
       struct smsc_mo_ref ref)
 {
-	char tag[LOG_TAG_LEN];
+	struct gateway *gw = arg;
 
-	log_msisdn_tag(pdu->source.addr, strlen(pdu->source.addr), tag);
-	LOG(LC_SMPP, LL_INFO,
-	    "link=%s mo=deferred from=%s dcs=%u sm_length=%u status=0x64",
-	    smsc_link_name(l), tag, pdu->data_coding, pdu->sm_length);
-	smsc_link_mo_complete(l, ref, SMPP_ESME_RX_T_APPN);
+	mo_deliver(gw->mo, l, pdu, ref);
 }
 
 static void
@@ -203,10 +210,47 @@ static const struct smsc_link_ops link_ops = {
 	.state = on_link_state,
 };
 
+/* ---- catalogue ---------------------------------------------------------- */
+
+/* Reads and parses the reply catalogue; NULL with a line in err. */
+static struct catalog *
+load_catalog(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0;
+	struct catalog *c = NULL;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(CATALOG_FILE_MAX + 1);
+	if (buf)
+		n = fread(buf, 1, CATALOG_FILE_MAX + 1, f);
+	if (!buf || ferror(f))
+		snprintf(err, errlen, "%s: cannot read", path);
+	else if (n > CATALOG_FILE_MAX)
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+			 CATALOG_FILE_MAX);
+	else
+		c = catalog_parse(path, buf, n, err, errlen);
+	free(buf);
+	fclose(f);
+	return c;
+}
+
+static void
+apply_timezone(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
 /* ---- clients ----------------------------------------------------------- */
 
 /* Returns a new client, not started: the caller installs it in gw first,
- * since starting runs the state callback, which reads gw->pg. */
+ * since starting runs the state callback, which reads gw->env.pg. */
 static struct pg_client *
 make_pg(struct gateway *gw, const struct conf *c)
 {
@@ -218,7 +262,7 @@ make_pg(struct gateway *gw, const struct conf *c)
 		.backoff_max_ms = c->timers.ms[T_PG_BACKOFF_MAX],
 		.max_inflight = (unsigned)c->pg_max_inflight,
 	};
-	struct pg_client *pg = pg_client_new(loop_base(gw->lp), &o);
+	struct pg_client *pg = pg_client_new(loop_base(gw->env.lp), &o);
 
 	if (pg)
 		pg_client_on_state(pg, on_pg_state, gw);
@@ -238,7 +282,7 @@ make_redis(struct gateway *gw, const struct conf *c)
 		.backoff_max_ms = c->timers.ms[T_REDIS_BACKOFF_MAX],
 		.max_inflight = (unsigned)c->redis_max_inflight,
 	};
-	struct redis_client *rc = redis_client_new(loop_base(gw->lp), &o);
+	struct redis_client *rc = redis_client_new(loop_base(gw->env.lp), &o);
 
 	if (rc)
 		redis_client_on_state(rc, on_redis_state, gw);
@@ -255,8 +299,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 	struct redis_client_stats rs;
 	char why[8];
 
-	pg_client_stats(gw->pg, &ps);
-	redis_client_stats(gw->redis, &rs);
+	pg_client_stats(gw->env.pg, &ps);
+	redis_client_stats(gw->env.redis, &rs);
 	evbuffer_add_printf(
 		out,
 		"# HELP tawasul_build_info Gateway version.\n"
@@ -297,17 +341,19 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		"tawasul_redis_connects_total %llu\n",
 		PACKAGE_VERSION, gateway_ready(gw, why, sizeof(why)),
 		gw->schema_version, gw->reloads, gw->reload_failures,
-		pg_client_state(gw->pg) == PG_READY, ps.jobs_ok, ps.jobs_failed,
+		pg_client_state(gw->env.pg) == PG_READY, ps.jobs_ok, ps.jobs_failed,
 		ps.connects, ps.inflight,
-		redis_client_state(gw->redis) == RC_READY, rs.commands_ok,
+		redis_client_state(gw->env.redis) == RC_READY, rs.commands_ok,
 		rs.commands_failed, rs.timeouts, rs.connects);
-	links_metrics(gw->links, out);
+	links_metrics(gw->env.links, out);
+	mo_metrics(gw->mo, out);
+	intake_metrics(gw->intake, out);
 }
 
 static struct admin *
 make_admin(struct gateway *gw, const struct conf *c, char *err, size_t errlen)
 {
-	return admin_new(loop_base(gw->lp), c->admin_listen, gateway_metrics,
+	return admin_new(loop_base(gw->env.lp), c->admin_listen, gateway_metrics,
 			 gateway_ready, gw, err, errlen);
 }
 
@@ -361,16 +407,17 @@ redis_settings_differ(const struct conf *a, const struct conf *b)
 int
 gateway_reload(struct gateway *gw)
 {
-	struct conf *old = gw->conf, *c;
+	struct conf *old = gw->env.conf, *c;
 	struct secret sec;
 	struct pg_client *npg = NULL, *opg;
 	struct redis_client *nrc = NULL, *orc;
 	struct admin *nad = NULL;
+	struct catalog *ncat = NULL;
 	char err[512], val[600];
 	int admin_changed = 0;
 
 	memset(&sec, 0, sizeof(sec));
-	if (gw->draining) {
+	if (gw->env.draining) {
 		/* A reload would start links the drain has to wait for. */
 		LOG(LC_CONF, LL_WARN, "reload=refused reason=draining");
 		return -EBUSY;
@@ -379,6 +426,8 @@ gateway_reload(struct gateway *gw)
 	if (!c)
 		goto fail;
 	if (secret_load(c->secret_file, &sec, err, sizeof(err)) < 0)
+		goto fail;
+	if (!(ncat = load_catalog(c->catalog_file, err, sizeof(err))))
 		goto fail;
 	if (pg_settings_differ(c, old) && !(npg = make_pg(gw, c))) {
 		snprintf(err, sizeof(err),
@@ -397,7 +446,7 @@ gateway_reload(struct gateway *gw)
 	}
 
 	/* Links last: their reload commits itself when it succeeds. */
-	if (links_reload(gw->links, c, err, sizeof(err)) < 0)
+	if (links_reload(gw->env.links, c, err, sizeof(err)) < 0)
 		goto fail;
 
 	/* Commit: nothing below fails. */
@@ -406,24 +455,28 @@ gateway_reload(struct gateway *gw)
 		gw->admin = nad;
 	}
 	log_spec_apply(c->log_level); /* validated by conf_load() */
-	gw->secret = sec;
+	gw->env.secret = sec;
 	secret_wipe(&sec);
-	log_set_hash_key(gw->secret.log_key);
-	gw->conf = c;
+	log_set_hash_key(gw->env.secret.log_key);
+	gw->env.conf = c;
+	catalog_free(gw->env.catalog);
+	gw->env.catalog = ncat;
+	apply_timezone(c->timezone);
 	if (npg) {
-		opg = gw->pg;
-		gw->pg = npg;
+		opg = gw->env.pg;
+		gw->env.pg = npg;
 		gw->schema_version = -1;
 		pg_client_free(opg);
 		pg_client_start(npg);
 	}
 	if (nrc) {
-		orc = gw->redis;
-		gw->redis = nrc;
+		orc = gw->env.redis;
+		gw->env.redis = nrc;
 		redis_client_free(orc);
 		redis_client_start(nrc);
 	}
 	conf_free(old);
+	intake_reload(gw->intake); /* entities and holidays */
 	gw->reloads++;
 	LOG(LC_CONF, LL_NOTICE, "reload=ok file=%s pg=%s redis=%s admin=%s",
 	    c->path, npg ? "replaced" : "kept", nrc ? "replaced" : "kept",
@@ -431,6 +484,7 @@ gateway_reload(struct gateway *gw)
 	check_ready(gw);
 	return 0;
 fail:
+	catalog_free(ncat);
 	admin_free(nad);
 	pg_client_free(npg);
 	redis_client_free(nrc);
@@ -450,20 +504,35 @@ work_in_flight(struct gateway *gw)
 	struct pg_client_stats ps;
 	struct redis_client_stats rs;
 
-	pg_client_stats(gw->pg, &ps);
-	redis_client_stats(gw->redis, &rs);
-	return ps.inflight + ps.queued + rs.inflight > 0;
+	pg_client_stats(gw->env.pg, &ps);
+	redis_client_stats(gw->env.redis, &rs);
+	return ps.inflight + ps.queued + rs.inflight + mo_pending(gw->mo) +
+		       intake_pending(gw->intake) >
+	       0;
 }
 
+/*
+ * Drain: new MOs are refused (ESME_RX_T_APPN) from the start; the links
+ * unbind only once the MOs in hand are answered and their replies
+ * submitted; then the loop stops when the stores have nothing in flight.
+ */
 static void
 drain_check(void *arg)
 {
 	struct gateway *gw = arg;
 
-	links_reap(gw->links);
-	if (gw->draining && !work_in_flight(gw) && links_stopped(gw->links)) {
+	links_reap(gw->env.links);
+	if (!gw->env.draining)
+		return;
+	if (!gw->links_stopping && mo_pending(gw->mo) == 0 &&
+	    intake_pending(gw->intake) == 0) {
+		gw->links_stopping = 1;
+		links_stop(gw->env.links);
+	}
+	if (gw->links_stopping && !work_in_flight(gw) &&
+	    links_stopped(gw->env.links)) {
 		LOG(LC_MAIN, LL_NOTICE, "state=drained");
-		loop_stop(gw->lp);
+		loop_stop(gw->env.lp);
 	}
 }
 
@@ -473,20 +542,19 @@ drain_deadline(evutil_socket_t fd, short what, void *arg)
 	struct gateway *gw = arg;
 
 	LOG(LC_MAIN, LL_WARN, "state=drain_timeout in_flight=abandoned");
-	loop_stop(gw->lp);
+	loop_stop(gw->env.lp);
 }
 
 void
 gateway_drain(struct gateway *gw)
 {
-	unsigned ms = gw->conf->timers.ms[T_DRAIN];
+	unsigned ms = gw->env.conf->timers.ms[T_DRAIN];
 	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 
-	if (gw->draining)
+	if (gw->env.draining)
 		return;
-	gw->draining = 1;
+	gw->env.draining = 1;
 	LOG(LC_MAIN, LL_NOTICE, "state=draining timeout_ms=%u", ms);
-	links_stop(gw->links);
 	evtimer_add(gw->drain_ev, &tv);
 }
 
@@ -513,13 +581,25 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 		conf_free(conf);
 		return NULL;
 	}
-	gw->lp = lp;
-	gw->conf = conf;
+	gw->env.lp = lp;
+	err[0] = '\0';
+	gw->env.conf = conf;
 	gw->schema_version = -1;
 	log_spec_apply(conf->log_level); /* validated by conf_load() */
-	if (secret_load(conf->secret_file, &gw->secret, err, errlen) < 0)
+	if (secret_load(conf->secret_file, &gw->env.secret, err, errlen) < 0)
 		goto fail;
-	log_set_hash_key(gw->secret.log_key);
+	log_set_hash_key(gw->env.secret.log_key);
+	apply_timezone(conf->timezone);
+	gw->env.catalog = load_catalog(conf->catalog_file, err, errlen);
+	if (!gw->env.catalog)
+		goto fail;
+	gw->env.dir = directory_new(on_directory, gw);
+	gw->intake = gw->env.dir ? intake_new(&gw->env) : NULL;
+	gw->mo = gw->intake ? mo_new(&gw->env, gw->intake) : NULL;
+	if (!gw->mo) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 
 	struct event_base *base = loop_base(lp);
 	gw->schema_ev = evtimer_new(base, schema_step, gw);
@@ -531,20 +611,20 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 	gw->admin = make_admin(gw, conf, err, errlen);
 	if (!gw->admin && err[0])
 		goto fail;
-	gw->pg = make_pg(gw, conf);
-	gw->redis = make_redis(gw, conf);
-	if (!gw->pg || !gw->redis) {
+	gw->env.pg = make_pg(gw, conf);
+	gw->env.redis = make_redis(gw, conf);
+	if (!gw->env.pg || !gw->env.redis) {
 		snprintf(err, errlen, "cannot create store clients");
 		goto fail;
 	}
 	struct smsc_link_ops lops = link_ops;
 	lops.arg = gw;
-	gw->links = links_new(base, conf, &lops, err, errlen);
-	if (!gw->links)
+	gw->env.links = links_new(base, conf, &lops, err, errlen);
+	if (!gw->env.links)
 		goto fail;
-	pg_client_start(gw->pg);
-	redis_client_start(gw->redis);
-	links_start(gw->links);
+	pg_client_start(gw->env.pg);
+	redis_client_start(gw->env.redis);
+	links_start(gw->env.links);
 	if (loop_before_sleep(lp, drain_check, gw) < 0 ||
 	    loop_on_signal(lp, SIGHUP, on_signal, gw) < 0 ||
 	    loop_on_signal(lp, SIGTERM, on_signal, gw) < 0 ||
@@ -570,14 +650,22 @@ gateway_free(struct gateway *gw)
 	if (!gw)
 		return;
 	admin_free(gw->admin);
-	links_free(gw->links);
-	pg_client_free(gw->pg);
-	redis_client_free(gw->redis);
+	/* The clients fail what is pending into intake and the MO router,
+	 * which still find the links; then those go. */
+	pg_client_free(gw->env.pg);
+	gw->env.pg = NULL;
+	redis_client_free(gw->env.redis);
+	gw->env.redis = NULL;
+	intake_free(gw->intake);
+	mo_free(gw->mo);
+	links_free(gw->env.links);
+	directory_free(gw->env.dir);
+	catalog_free(gw->env.catalog);
 	if (gw->schema_ev)
 		event_free(gw->schema_ev);
 	if (gw->drain_ev)
 		event_free(gw->drain_ev);
-	secret_wipe(&gw->secret);
-	conf_free(gw->conf);
+	secret_wipe(&gw->env.secret);
+	conf_free(gw->env.conf);
 	free(gw);
 }

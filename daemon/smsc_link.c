@@ -89,6 +89,7 @@ struct link_conn {
 
 struct smsc_link {
 	struct event_base *base;
+	uint64_t id; /* unique in this process: tells a link from its successor */
 	struct conf_smsc c; /* copied strings below */
 	char *host, *system_id, *password, *system_type, *ca_file;
 	struct smsc_link_ops ops;
@@ -688,6 +689,7 @@ struct smsc_link *
 smsc_link_new(struct event_base *base, const struct conf_smsc *c,
 	      const struct smsc_link_ops *ops, char *err, size_t errlen)
 {
+	static uint64_t next_id;
 	struct smsc_link *l = calloc(1, sizeof(*l));
 	struct sockaddr_in *sin;
 	struct sockaddr_in6 *sin6;
@@ -696,6 +698,7 @@ smsc_link_new(struct event_base *base, const struct conf_smsc *c,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	l->id = ++next_id;
 	l->base = base;
 	l->c = *c;
 	l->host = dup_or_empty(c->host);
@@ -850,6 +853,12 @@ smsc_link_free(struct smsc_link *l)
 	free(l->system_type);
 	free(l->ca_file);
 	free(l);
+}
+
+uint64_t
+smsc_link_id(const struct smsc_link *l)
+{
+	return l->id;
 }
 
 const char *

@@ -41,6 +41,10 @@ struct conf {
 	char *timezone;
 	char *weekend;
 	char *log_level;
+	char *catalog_file;
+	int max_mt_parts;
+	int limit_cases_day, limit_lookups_hour, limit_help_hour;
+	int loop_threshold;
 	/* [redis] */
 	char *redis_host;
 	int redis_port;

@@ -24,6 +24,7 @@
 /* libpq's own typedef, repeated so that this header needs no I/O
  * library header (C11 allows the same typedef twice). */
 typedef struct pg_result PGresult;
+#include <errno.h>
 #include <stddef.h>
 
 struct event_base;
@@ -121,6 +122,14 @@ int pg_client_submit(struct pg_client *pg, struct pg_job *job, pg_job_cb *cb,
  * runs. */
 int pg_client_query(struct pg_client *pg, const char *sql, int nparams,
 		    const char *const *params, pg_job_cb *cb, void *arg);
+
+/* 1 when a pg_client_submit() or pg_client_query() that returned r on
+ * client pg will never run its callback (the caller cleans up). */
+static inline int
+pg_client_cb_lost(const struct pg_client *pg, int r)
+{
+	return r == -ENOMEM || r == -ESHUTDOWN || (r < 0 && pg == NULL);
+}
 
 /* Counters for /metrics. */
 struct pg_client_stats {

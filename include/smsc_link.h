@@ -55,6 +55,9 @@ int smsc_link_stopped(const struct smsc_link *l);
 void smsc_link_free(struct smsc_link *l);
 
 const char *smsc_link_name(const struct smsc_link *l);
+/* Unique among the links this process created: a link rebuilt by a reload
+ * under the same name has another id (MO references do not carry over). */
+uint64_t smsc_link_id(const struct smsc_link *l);
 int smsc_link_can_submit(const struct smsc_link *l);
 
 /* Queues a submit_sm/data_sm behind the link's tps cap; pdu is copied.

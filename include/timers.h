@@ -14,6 +14,14 @@
 #define TIMER_LIST(X)                                                          \
 	X(T_DRAIN, "gateway", "drain_timeout", "10s",                          \
 	  "longest wait for in-flight work on SIGTERM")                        \
+	X(T_REASM_TIMEOUT, "gateway", "reassembly_timeout", "10m",            \
+	  "deliver a long MO with the parts that came after this")             \
+	X(T_REASM_SWEEP, "gateway", "reassembly_sweep", "5s",                  \
+	  "how often timed-out reassemblies are looked for")                   \
+	X(T_DUP_WINDOW, "gateway", "duplicate_window", "10m",                  \
+	  "the same text from the same sender within this: same case")         \
+	X(T_DRAFT_TTL, "gateway", "draft_ttl", "24h",                          \
+	  "how long a guided draft waits for its kind")                        \
 	X(T_REDIS_CONNECT, "redis", "connect_timeout", "2s",                   \
 	  "give up a Redis connect attempt after this")                        \
 	X(T_REDIS_COMMAND, "redis", "command_timeout", "1s",                   \

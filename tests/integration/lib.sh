@@ -12,6 +12,7 @@ SERVICES=$top_srcdir/scripts/services
 T_N=0
 T_FAILED=0
 T_PIDS=""
+T_DROP_DB=""
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tw-test.XXXXXX")
 
 t_cleanup() {
@@ -19,6 +20,9 @@ t_cleanup() {
 	for p in $T_PIDS; do
 		kill -KILL "$p" 2>/dev/null
 	done
+	if [ -n "${T_DROP_DB:-}" ]; then
+		psql -X -q "$TAWASUL_PG_CONNINFO" -c "DROP DATABASE IF EXISTS $T_DROP_DB WITH (FORCE)" >/dev/null 2>&1
+	fi
 	if [ -n "${T_OWN_SERVICES:-}" ]; then
 		TAWASUL_SERVICES_DIR=$T_OWN_SERVICES "$SERVICES" clean >/dev/null 2>&1
 	fi
@@ -105,6 +109,7 @@ write_conf() {
 [gateway]
 short_code = 80008001
 secret_file = $T_TMP/secret
+catalog_file = $top_srcdir/config/messages.conf
 log_level = info
 drain_timeout = 5s
 [redis]
@@ -124,6 +129,27 @@ listen = 127.0.0.1:$admin_port
 CONF
 	[ -f "$T_TMP/secret" ] || "$TAWASULCTL" gen-secret "$T_TMP/secret" >/dev/null
 }
+
+# prepare_db CONF: the schema and the sample entities, as an operator
+# would set up before starting the daemon.
+prepare_db() {
+	"$TAWASULCTL" -c "$1" migrate >/dev/null &&
+		"$TAWASULCTL" -c "$1" entities import "$top_srcdir/config/entities.csv" >/dev/null
+}
+
+# own_db CONF: points CONF at a fresh database of the suite's PostgreSQL
+# (dropped at exit) and prepares it; sets DB_CONN.
+own_db() {
+	local db=tw_$(basename "$0" .sh)_$$
+	psql -X -q "$TAWASUL_PG_CONNINFO" -c "CREATE DATABASE $db" >/dev/null || return 1
+	DB_CONN=$(sed "s/dbname=[^ ]*/dbname=$db/" <<<"$TAWASUL_PG_CONNINFO")
+	T_DROP_DB="$db"
+	sed -i "s|^conninfo = .*|conninfo = $DB_CONN|" "$1"
+	prepare_db "$1"
+}
+
+# sql QUERY: one value (or rows, unaligned) from DB_CONN.
+sql() { psql -X -At "$DB_CONN" -c "$1"; }
 
 # start_daemon CONF LOG: starts tawasuld in the background; sets DPID.
 start_daemon() {

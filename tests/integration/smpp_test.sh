@@ -1,6 +1,7 @@
 #!/bin/bash
 # smpp_test.sh - tawasuld against the SMSC simulator over a live link:
-# bind, MOs answered (0x64 until intake exists), hostile input answered
+# bind, MOs answered once committed (0x64 and redelivery while the
+# daemon is not ready yet), hostile input answered
 # with the right generic_nack or error response while the bind stays up,
 # enquire_link, drop and rebind with backoff, enquire_link timeout and
 # reconnect, SIGTERM -> unbind -> exit 0.
@@ -14,7 +15,7 @@ start_sim() {
 	local out=$1
 	shift
 	"$SIM" --port "${SIM_PORT:-0}" --system-id tawasul --password secret \
-		--log info "$@" >"$out" 2>"$out.err" &
+		--log info --redeliver-ms 300 "$@" >"$out" 2>"$out.err" &
 	SPID=$!
 	T_PIDS="$T_PIDS $SPID"
 	wait_for 10 grep -q '^sim listening port=' "$out" || return 1
@@ -24,6 +25,11 @@ start_sim() {
 link_conf() {
 	admin=$(free_port)
 	write_conf "$1" "$admin"
+	if [ -n "${DB_CONN:-}" ]; then
+		sed -i "s|^conninfo = .*|conninfo = $DB_CONN|" "$1"
+	else
+		own_db "$1" || { echo "Bail out! database not prepared"; exit 1; }
+	fi
 	cat >>"$1" <<CONF
 [smsc sim]
 host = 127.0.0.1
@@ -47,8 +53,8 @@ start_daemon "$conf" "$log"
 check "daemon binds to the simulator" wait_for 10 log_has "$log" 'link=sim conn=trx state=BINDING->BOUND'
 # Four MOs in the scenario; the fourth comes after the rebind, just before
 # the scenario waits for the unbind.
-check "the scenario reaches its end (MOs, hostile input, rebind)" wait_for 40 bash -c "[ \$(grep -c 'mo=deferred' '$log') -ge 4 ]"
-check "MOs deferred with 0x64, phone numbers hashed" bash -c "grep -q 'mo=deferred from=m:' '$log' && ! grep -q 97333000001 '$log'"
+check "the scenario reaches its end (MOs, hostile input, rebind)" wait_for 40 bash -c "[ \$(grep -c 'mo=whole .*status=0x00' '$log') -ge 4 ]"
+check "MOs answered once committed, phone numbers hashed" bash -c "grep -q 'mo=whole from=m:.* status=0x00' '$log' && ! grep -q 97333000001 '$log'"
 check "rebound after the drop" wait_for 10 bash -c "[ \$(grep -c 'state=BINDING->BOUND' '$log') -ge 2 ]"
 check "backoff before the rebind" log_has "$log" 'link=sim conn=trx state=BOUND->BACKOFF'
 kill -TERM "$DPID"
@@ -89,7 +95,7 @@ printf 'bind = pair\n' >>"$conf"
 start_daemon "$conf" "$T_TMP/d3.log"
 check "pair: transmitter bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=tx state=BINDING->BOUND'
 check "pair: receiver bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=rx state=BINDING->BOUND'
-check "pair: MO taken on the receiver" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim mo=deferred'
+check "pair: MO taken on the receiver" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim mo=whole'
 kill -TERM "$DPID"
 wait_for 5 bash -c "! kill -0 $DPID"
 wait "$DPID"

@@ -58,7 +58,7 @@ enquire_link = 300ms
 CONF
 sed -i 's/^log_level = .*/log_level = info,smpp=debug/' "$T_TMP/d.conf"
 start_daemon "$T_TMP/d.conf" "$T_TMP/d.log"
-check "daemon took every MO" wait_for 20 bash -c "[ \$(grep -c 'mo=deferred' '$T_TMP/d.log') -ge 10 ]"
+check "daemon took every MO" wait_for 20 bash -c "[ \$(grep -c 'link=sim mo=' '$T_TMP/d.log') -ge 10 ]"
 n=$(grep -c 'send=enquire_link ' "$T_TMP/d.log")
 check "daemon sends its own enquire_link when idle" wait_for 5 bash -c "[ \$(grep -c 'send=enquire_link ' '$T_TMP/d.log') -gt $n ]"
 kill -TERM "$DPID"
