@@ -53,7 +53,7 @@ struct conf_key {
 	const char *help;
 };
 
-static conf_check_fn check_digits, check_ussd, check_weekend, check_tz,
+static conf_check_fn check_prefix, check_digits, check_ussd, check_weekend, check_tz,
 	check_listen, check_host, check_nonempty, check_token, check_log,
 	check_conninfo;
 
@@ -102,6 +102,9 @@ static const struct conf_key conf_keys[] = {
 	 0, "Redis port"},
 	{"redis", "max_inflight", CT_INT, "1024", G(redis_max_inflight), 1,
 	 100000, NULL, NULL, 0, "commands outstanding at most"},
+	{"redis", "key_prefix", CT_STR, "tw:", G(redis_prefix), 0, 0, NULL,
+	 check_prefix, 0,
+	 "prefix of every key (deployments sharing one Redis differ here)"},
 	{"postgres", "conninfo", CT_STR, NULL, G(pg_conninfo), 0, 0, NULL,
 	 check_conninfo, 0,
 	 "libpq connection string (use hostaddr= or a unix socket)"},
@@ -193,6 +196,19 @@ check_digits(const char *v, const char **why)
 	if (n < 3 || n > 21)
 		return 0;
 	return strspn(v, "0123456789") == n;
+}
+
+static int
+check_prefix(const char *v, const char **why)
+{
+	*why = "must be printable ASCII without spaces (1 to 31)";
+	size_t n = strlen(v);
+	if (n == 0 || n >= CONF_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return 0;
+	return 1;
 }
 
 static int

@@ -197,7 +197,8 @@ ctl_cases_list(struct ctl *ctl, int argc, char **argv)
 	PGconn *conn;
 	char *end;
 
-	optind = 0;
+	optind = 0; /* restart getopt on the command's own arguments */
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
@@ -219,10 +220,11 @@ ctl_cases_list(struct ctl *ctl, int argc, char **argv)
 			json = 1;
 			break;
 		default:
-			return CTL_EXIT_USER;
+			goto usage;
 		}
 	}
 	if (optind != argc) {
+	usage:
 		fprintf(stderr, "tawasulctl: usage: list [--status S] "
 				"[--entity E] [--limit N] [--json]\n");
 		return CTL_EXIT_USER;
@@ -471,18 +473,21 @@ ctl_cases_show(struct ctl *ctl, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	PGresult *c = NULL, *h = NULL, *nt = NULL;
-	int opt, json = 0, rc;
+	int opt, json = 0, bad = 0, rc;
 	const char *tz;
 	PGconn *conn;
 	char ref[11];
 
 	optind = 0;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt != 'j')
-			return CTL_EXIT_USER;
+		if (opt != 'j') {
+			bad = 1;
+			break;
+		}
 		json = 1;
 	}
-	if (argc - optind != 1) {
+	if (bad || argc - optind != 1) {
 		fprintf(stderr, "tawasulctl: usage: show REF [--json]\n");
 		return CTL_EXIT_USER;
 	}
@@ -561,16 +566,19 @@ ctl_cases_set_status(struct ctl *ctl, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *note = NULL;
+	int opt, bad = 0, rc;
 	char ref[11];
-	int opt, rc;
 
 	optind = 0;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt != 'n')
-			return CTL_EXIT_USER;
+		if (opt != 'n') {
+			bad = 1;
+			break;
+		}
 		note = optarg;
 	}
-	if (argc - optind != 2) {
+	if (bad || argc - optind != 2) {
 		fprintf(stderr, "tawasulctl: usage: set-status REF STATUS "
 				"[--note TEXT]\n");
 		return CTL_EXIT_USER;

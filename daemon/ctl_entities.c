@@ -396,7 +396,7 @@ ctl_entities(struct ctl *ctl, int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	int opt, json = 0;
+	int opt, json = 0, bad = 0;
 
 	if (argc >= 3 && strcmp(argv[1], "import") == 0) {
 		if (argc != 3) {
@@ -407,14 +407,17 @@ ctl_entities(struct ctl *ctl, int argc, char **argv)
 		return entities_import(ctl, argv[2]);
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-		optind = 0;
+		optind = 0; /* restart getopt on the command's arguments */
+		opterr = 0;
 		while ((opt = getopt_long(argc - 1, argv + 1, "", longopts,
 					  NULL)) != -1) {
-			if (opt != 'j')
-				return CTL_EXIT_USER;
+			if (opt != 'j') {
+				bad = 1;
+				break;
+			}
 			json = 1;
 		}
-		if (optind != argc - 1) {
+		if (bad || optind != argc - 1) {
 			fprintf(stderr, "tawasulctl: usage: entities list "
 					"[--json]\n");
 			return CTL_EXIT_USER;

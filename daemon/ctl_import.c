@@ -316,9 +316,15 @@ add_alias(struct ctl_import *im, size_t rowi, int lang, const char *alias,
 	const char *fname = ctl_import_fields[F_ALIASES_EN + lang];
 	const struct ctl_import_key *k;
 	char *list = row->aliases[lang];
-	char *key = match_key(alias);
+	char ex[EXCERPT_SIZE], *key;
 
-	if (!key)
+	if (strlen(alias) > CTL_IMPORT_ALIAS_BYTES) {
+		ctl_import_error(
+			im, row->line, "%s: alias '%s' is longer than %d bytes",
+			fname, excerpt(alias, ex), CTL_IMPORT_ALIAS_BYTES);
+		return CTL_EXIT_USER;
+	}
+	if (!(key = match_key(alias)))
 		return CTL_EXIT_SYSTEM;
 	if (!key[0]) {
 		free(key);

@@ -15,6 +15,8 @@ struct csv_record;
 #define CTL_IMPORT_FILE_MAX    (4 * 1024 * 1024) /* bytes */
 #define CTL_IMPORT_ROWS_MAX    2000
 #define CTL_IMPORT_ALIASES_MAX 64 /* per entity and language */
+/* Bytes of one alias (UTF-8); the daemon's directory skips longer ones. */
+#define CTL_IMPORT_ALIAS_BYTES 128
 
 /* The header, exactly: the column names in order. */
 extern const char *const ctl_import_fields[CTL_IMPORT_FIELDS];
@@ -62,7 +64,8 @@ void ctl_import_error(const struct ctl_import *im, unsigned long line,
  * code ^[A-Z][A-Z0-9_]{0,15}$, names not empty and without control
  * characters (runs of white space, line breaks included, become one
  * space; ends trimmed), aliases split on '|' and normalised the same way
- * (empty ones dropped, repeats within the entity dropped), SLAs whole
+ * (empty ones dropped, repeats within the entity dropped, at most
+ * CTL_IMPORT_ALIAS_BYTES each), SLAs whole
  * days 0..365, active one of 1/0/true/false/yes/no (any case). No code
  * may repeat, and no alias may belong to two entities or be another
  * entity's code, comparing the matching forms (textnorm: case, Arabic

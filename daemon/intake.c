@@ -272,7 +272,8 @@ after_commit(struct req *q, const char *outbox_id)
 	for (int i = 0; i < 6; i++)
 		clens[i] = strlen(cargv[i]);
 	redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
-	snprintf(key, sizeof(key), "tw:draft:%s", q->src);
+	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
+		 q->src);
 	if (q->post == POST_SET_DRAFT) {
 		char ttl[16];
 		snprintf(ttl, sizeof(ttl), "%u",
@@ -743,7 +744,7 @@ decide(struct req *q, const struct pg_outcome *out)
 			"now()";
 		break;
 	case COMMAND_HELP:
-		q->outcome = "help";
+		q->outcome = limited(q) ? "limited" : "help";
 		if (!limited(q))
 			render_plain(q, "help");
 		break;
@@ -966,21 +967,23 @@ pre_step(struct req *q)
 	time_t now = time(NULL);
 
 	memcpy(hkey, env->secret.log_key, sizeof(hkey));
-	snprintf(q->kloop, sizeof(q->kloop), "tw:loop:%s:%016llx", q->src,
+	const char *pfx = env->conf->redis_prefix;
+
+	snprintf(q->kloop, sizeof(q->kloop), "%sloop:%s:%016llx", pfx, q->src,
 		 (unsigned long long)siphash(hkey, q->norm, q->nlen));
 	q->lim = limit_of(q->cmd.kind);
 	if (q->lim == LIM_CASES)
-		snprintf(q->klim, sizeof(q->klim), "tw:rl:c:%s:%lld", q->src,
+		snprintf(q->klim, sizeof(q->klim), "%srl:c:%s:%lld", pfx, q->src,
 			 (long long)(now / 86400));
 	else
-		snprintf(q->klim, sizeof(q->klim), "tw:rl:%c:%s:%lld",
+		snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s:%lld", pfx,
 			 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src,
 			 (long long)(now / 3600));
 	snprintf(q->win, sizeof(q->win), "%s",
 		 q->lim == LIM_NONE    ? "0"
 		 : q->lim == LIM_CASES ? "90000"
 				       : "3700");
-	snprintf(kdraft, sizeof(kdraft), "tw:draft:%s", q->src);
+	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
 	const char *argv[] = {"EVAL", pre_lua, "3", q->kloop, q->klim, kdraft};
 	size_t lens[6];
 	for (int i = 0; i < 6; i++)

@@ -121,6 +121,17 @@ job_done(struct mo_job *j, uint32_t status)
 	free(j);
 }
 
+static struct reasm_store_opts
+store_opts(const struct mo *mo)
+{
+	struct reasm_store_opts o = {
+		.timeout_ms = mo->env->conf->timers.ms[T_REASM_TIMEOUT],
+		.lease_ms = CLAIM_LEASE,
+		.prefix = mo->env->conf->redis_prefix,
+	};
+	return o;
+}
+
 /* ---- whole messages ------------------------------------------------------ */
 
 static void
@@ -130,8 +141,10 @@ on_committed(void *arg, int committed)
 	struct mo *mo = j->mo;
 
 	if (j->key[0]) {
+		struct reasm_store_opts o = store_opts(mo);
 		if (committed)
-			reasm_store_finish(mo->env->redis, j->key, NULL, NULL);
+			reasm_store_finish(mo->env->redis, &o, j->key, NULL,
+					   NULL);
 		else
 			reasm_store_release(mo->env->redis, j->key);
 	}
@@ -193,16 +206,6 @@ on_part(void *arg, enum reasm_store_result r, struct reasm_msg *msg,
 		return;
 	}
 	job_done(j, SMPP_ESME_ROK);
-}
-
-static struct reasm_store_opts
-store_opts(const struct mo *mo)
-{
-	struct reasm_store_opts o = {
-		.timeout_ms = mo->env->conf->timers.ms[T_REASM_TIMEOUT],
-		.lease_ms = CLAIM_LEASE,
-	};
-	return o;
 }
 
 /* ---- receipts ------------------------------------------------------------ */

@@ -1,14 +1,15 @@
 /*
  * reasm_store.c - long-MO parts in Redis (SPEC §2, §3; see reasm_store.h).
  *
- * Layout, with K = "tw:mr:" SRC ":" DST ":" KIND REF ":" TOTAL:
+ * Layout, with P the key prefix ([redis] key_prefix, "tw:") and
+ * K = P "mr:" SRC ":" DST ":" KIND REF ":" TOTAL:
  *   K            hash: "p<seq>" -> data_coding octet + user data (first
  *                copy wins, so duplicates change nothing), "n" parts held,
  *                "link" "src" "dst" "total" of the first part, "claim"
  *                (ms until which a completer holds it)
- *   tw:mr:due    sorted set: K scored by when it times out (or when the
+ *   P mr:due     sorted set: K scored by when it times out (or when the
  *                claim of a sweeper runs out)
- *   tw:mrd:...   tombstone of a delivered K (a day), so a late duplicate
+ *   P mrd:...    tombstone of a delivered K (a day), so a late duplicate
  *                part is acknowledged and starts nothing
  * Time inside the scripts is Redis's own TIME, so instances with skewed
  * clocks agree. The scripts name keys they compute (the sweep), which a
@@ -31,7 +32,6 @@
 #include "reasm.h"
 #include "redis_client.h"
 
-#define DUE_KEY       "tw:mr:due"
 #define TOMBSTONE_SEC "86400"
 /* A forgotten hash (every instance gone for a week) expires at last. */
 #define SAFETY_TTL_MS "604800000"
@@ -122,14 +122,14 @@ key_addr(char *out, size_t pos, size_t cap, const char *s)
 	return pos;
 }
 
-/* The part hash's key for a message; its tombstone is the same after
- * "tw:mrd:". */
+/* The part hash's key for a message; its tombstone is the same with
+ * "mrd:" for "mr:". */
 static void
-make_key(char *out, size_t cap, const char *src, const char *dst,
-	 const struct concat_info *ci)
+make_key(char *out, size_t cap, const char *prefix, const char *src,
+	 const char *dst, const struct concat_info *ci)
 {
 	static const char kinds[] = {'-', 'u', 'U', 's'};
-	size_t pos = (size_t)snprintf(out, cap, "tw:mr:");
+	size_t pos = (size_t)snprintf(out, cap, "%smr:", prefix);
 
 	pos = key_addr(out, pos, cap, src);
 	pos += (size_t)snprintf(out + pos, cap - pos, ":");
@@ -139,9 +139,17 @@ make_key(char *out, size_t cap, const char *src, const char *dst,
 }
 
 static void
-tombstone_key(char *out, size_t cap, const char *key)
+tombstone_key(char *out, size_t cap, const char *prefix, const char *key)
 {
-	snprintf(out, cap, "tw:mrd:%s", key + strlen("tw:mr:"));
+	size_t pl = strlen(prefix);
+
+	snprintf(out, cap, "%smrd:%s", prefix, key + pl + 3);
+}
+
+static void
+due_key(char *out, size_t cap, const char *prefix)
+{
+	snprintf(out, cap, "%smr:due", prefix);
 }
 
 static void
@@ -282,7 +290,7 @@ reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 		reasm_store_cb *cb, void *arg)
 {
 	char key[REASM_STORE_KEY_MAX], tomb[REASM_STORE_KEY_MAX + 8];
-	char seq[8], timeout[16], lease[16], total[8];
+	char seq[8], timeout[16], lease[16], total[8], due[48];
 	uint8_t *data = malloc(ci->ud_len + 1);
 	struct req *q = req_new(cb, NULL, arg, NULL);
 	int r;
@@ -292,9 +300,10 @@ reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 		free(q);
 		return -ENOMEM;
 	}
-	make_key(key, sizeof(key), src, dst, ci);
+	make_key(key, sizeof(key), o->prefix, src, dst, ci);
 	snprintf(q->key, sizeof(q->key), "%s", key);
-	tombstone_key(tomb, sizeof(tomb), key);
+	tombstone_key(tomb, sizeof(tomb), o->prefix, key);
+	due_key(due, sizeof(due), o->prefix);
 	data[0] = data_coding;
 	if (ci->ud_len)
 		memcpy(data + 1, ci->ud, ci->ud_len);
@@ -302,7 +311,7 @@ reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 	snprintf(timeout, sizeof(timeout), "%u", o->timeout_ms);
 	snprintf(lease, sizeof(lease), "%u", o->lease_ms);
 	snprintf(total, sizeof(total), "%u", (unsigned)ci->total);
-	const char *argv[] = {"EVAL", add_lua, "3",    key,  DUE_KEY, tomb,
+	const char *argv[] = {"EVAL", add_lua, "3",    key,  due, tomb,
 			      seq,    (char *)data, timeout, lease, link, src,
 			      dst,    total};
 	size_t lens[14];
@@ -336,17 +345,18 @@ on_finish(void *arg, const redisReply *reply, const char *err)
 }
 
 int
-reasm_store_finish(struct redis_client *rc, const char *key,
-		   reasm_store_cb *cb, void *arg)
+reasm_store_finish(struct redis_client *rc, const struct reasm_store_opts *o,
+		   const char *key, reasm_store_cb *cb, void *arg)
 {
-	char tomb[REASM_STORE_KEY_MAX + 8];
+	char tomb[REASM_STORE_KEY_MAX + 8], due[48];
 	struct req *q = req_new(cb, NULL, arg, key);
 	int r;
 
 	if (!q)
 		return -ENOMEM;
-	tombstone_key(tomb, sizeof(tomb), key);
-	const char *argv[] = {"EVAL", finish_lua, "3", key, DUE_KEY, tomb};
+	tombstone_key(tomb, sizeof(tomb), o->prefix, key);
+	due_key(due, sizeof(due), o->prefix);
+	const char *argv[] = {"EVAL", finish_lua, "3", key, due, tomb};
 	size_t lens[6];
 	for (int i = 0; i < 6; i++)
 		lens[i] = strlen(argv[i]);
@@ -408,7 +418,7 @@ int
 reasm_store_sweep(struct redis_client *rc, const struct reasm_store_opts *o,
 		  unsigned max, reasm_sweep_cb *cb, void *arg)
 {
-	char lease[16], smax[16];
+	char lease[16], smax[16], due[48];
 	struct req *q = req_new(NULL, cb, arg, NULL);
 	int r;
 
@@ -416,7 +426,8 @@ reasm_store_sweep(struct redis_client *rc, const struct reasm_store_opts *o,
 		return -ENOMEM;
 	snprintf(lease, sizeof(lease), "%u", o->lease_ms);
 	snprintf(smax, sizeof(smax), "%u", max ? max : 1);
-	const char *argv[] = {"EVAL", sweep_lua, "1", DUE_KEY, lease, smax};
+	due_key(due, sizeof(due), o->prefix);
+	const char *argv[] = {"EVAL", sweep_lua, "1", due, lease, smax};
 	size_t lens[6];
 	for (int i = 0; i < 6; i++)
 		lens[i] = strlen(argv[i]);

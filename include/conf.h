@@ -49,6 +49,7 @@ struct conf {
 	char *redis_host;
 	int redis_port;
 	int redis_max_inflight;
+	char *redis_prefix;
 	/* [postgres] */
 	char *pg_conninfo;
 	int pg_max_inflight;

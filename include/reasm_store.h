@@ -60,6 +60,7 @@ typedef void reasm_store_cb(void *arg, enum reasm_store_result r,
 			    struct reasm_msg *msg, const char *err);
 
 struct reasm_store_opts {
+	const char *prefix;  /* of every key, e.g. "tw:" */
 	unsigned timeout_ms; /* reassembly timeout */
 	unsigned lease_ms;   /* how long a claim holds */
 };
@@ -77,7 +78,8 @@ int reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 
 /* Forgets a committed message (and tombstones it for a day). cb may be
  * NULL; it gets REASM_STORE_DONE or REASM_STORE_ERROR. */
-int reasm_store_finish(struct redis_client *rc, const char *key,
+int reasm_store_finish(struct redis_client *rc,
+		       const struct reasm_store_opts *o, const char *key,
 		       reasm_store_cb *cb, void *arg);
 
 /* Gives up our claim after a failed commit. */

@@ -195,6 +195,9 @@ sim_mo_build(const struct sim_mo_spec *spec, unsigned *ref_counter,
 		size_t o = 0;
 		int rc;
 
+		if (spec->skip == k + 1 && n > 1)
+			continue; /* lost on the way */
+
 		smpp_pdu_init(&p, SMPP_DELIVER_SM, 0, 1);
 		if (spec->service_type[0])
 			memcpy(p.service_type, spec->service_type,

@@ -41,6 +41,7 @@ struct sim_mo_spec {
 	int parts; /* 0: as many as needed */
 	int norder;
 	uint8_t order[SIM_MO_MAX_PARTS]; /* 1-based send order */
+	int skip; /* 1-based part never sent (a lost part); 0: none */
 	enum sim_mo_concat concat;
 	int ref; /* -1: next automatic reference */
 	uint8_t esm_class, registered_delivery;

@@ -19,12 +19,13 @@
  *       stripped) hex=OCTETS (the body, UDH included).
  *   send mo from=MSISDN to=ADDR BODY [dcs=N] [parts=N] [order=3,1,2]
  *           [udh=8|16|sar|payload] [ref=N] [esm=N] [rd=N]
- *           [service_type=S] [spread=1] [timeout=DUR]
+ *           [service_type=S] [spread=1] [skip=N] [timeout=DUR]
  *       BODY is one of text="..." (GSM 7-bit when it fits, else UCS-2),
  *       gsm="..." (must fit GSM 7-bit), ucs2="..." (data_coding 8),
  *       latin1="..." (data_coding 3), hex=OCTETS (raw, dcs= or 4).
  *       parts=N splits into exactly N parts (else as many as the standard
- *       sizes need); order= gives the send order; spread=1 spreads the
+ *       sizes need); order= gives the send order; skip=N never sends
+ *       part N (a part the network lost); spread=1 spreads the
  *       parts over every bound receiver. Waits (timeout) for a bound
  *       receiver first.
  *   send ussd from=MSISDN to=CODE op=N [session=N] BODY [timeout=DUR]
@@ -310,6 +311,9 @@ parse_send_mo(struct sim_lex_ctx *x, struct sim_tok *t, int nt,
 		} else if (!ussd && sim_lex_key_is(a, "ref")) {
 			rc = sim_lex_u32(x, a, 0xffff, &v);
 			mo->ref = (int)v;
+		} else if (!ussd && sim_lex_key_is(a, "skip")) {
+			rc = sim_lex_u32(x, a, SIM_MO_MAX_PARTS, &v);
+			mo->skip = (int)v;
 		} else if (!ussd && sim_lex_key_is(a, "spread")) {
 			rc = sim_lex_u32(x, a, 1, &v);
 			mo->spread = v != 0;

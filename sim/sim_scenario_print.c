@@ -127,6 +127,8 @@ print_mo(const struct sim_step *st, FILE *f)
 		fprintf(f, " rd=%u", mo->registered_delivery);
 	if (mo->service_type[0])
 		kstr(f, "service_type", mo->service_type);
+	if (mo->skip)
+		fprintf(f, " skip=%d", mo->skip);
 	if (mo->spread)
 		fputs(" spread=1", f);
 }

@@ -20,13 +20,13 @@ t_cleanup() {
 	for p in $T_PIDS; do
 		kill -KILL "$p" 2>/dev/null
 	done
-	if [ -n "${T_DROP_DB:-}" ]; then
+	if [ -n "${T_DROP_DB:-}" ] && [ -z "${T_KEEP:-}" ]; then
 		psql -X -q "$TAWASUL_PG_CONNINFO" -c "DROP DATABASE IF EXISTS $T_DROP_DB WITH (FORCE)" >/dev/null 2>&1
 	fi
 	if [ -n "${T_OWN_SERVICES:-}" ]; then
 		TAWASUL_SERVICES_DIR=$T_OWN_SERVICES "$SERVICES" clean >/dev/null 2>&1
 	fi
-	rm -rf "$T_TMP"
+	[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"
 }
 trap t_cleanup EXIT
 
@@ -115,6 +115,7 @@ drain_timeout = 5s
 [redis]
 host = 127.0.0.1
 port = $TAWASUL_REDIS_PORT
+key_prefix = t$$:
 connect_timeout = 500ms
 command_timeout = 1s
 reconnect_min = 50ms

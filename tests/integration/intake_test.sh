@@ -1,0 +1,265 @@
+#!/bin/bash
+# intake_test.sh - SMS intake end to end (SPEC §2-§5, §7, §8) through the
+# SMSC simulator, with a real Redis and PostgreSQL: cases filed in both
+# languages (explicit entity, alias in the text, triage), suggestions and
+# enquiries, long MOs joined from parts (3-part Arabic UDH out of order,
+# 2-part SAR, 16-bit UDH, a missing part delivered with a gap marker after
+# the timeout), duplicates, STATUS by owner and stranger, mistyped
+# references, MY, INFO, STOP/START/HELP/AR/EN, the guided flow, Arabic-
+# Indic digits, rate limits and the loop guard.
+#
+# Each phase is one simulator scenario on the same port; the daemon stays
+# bound across phases (it rebinds to the next simulator). Replies are read
+# from the simulator's summary, cases from PostgreSQL.
+. "$top_srcdir/tests/integration/lib.sh"
+
+SIM=$top_builddir/tawasul-smsc-sim
+: "${TAWASUL_REDIS_PORT:?}" "${TAWASUL_PG_CONNINFO:?}"
+SC=80008001
+SIM_PORT=$(free_port)
+
+# phase NAME: runs scenario $T_TMP/NAME.scn to its end; summary NAME.json.
+phase() {
+	"$SIM" --port "$SIM_PORT" --system-id tawasul --password secret \
+		--redeliver-ms 300 --log warn --scenario "$T_TMP/$1.scn" \
+		--summary "$T_TMP/$1.json" >"$T_TMP/$1.out" 2>&1 &
+	SPID=$!
+	T_PIDS="$T_PIDS $SPID"
+	wait_for 10 grep -q '^sim listening' "$T_TMP/$1.out"
+	wait "$SPID"
+	local rc=$?
+	check "phase $1: every expectation met" [ $rc -eq 0 ]
+	[ $rc -eq 0 ] || grep -v '^{' "$T_TMP/$1.out" | tail -n 5 | diag
+}
+
+# replies PHASE MSISDN: the texts the simulator received for MSISDN, one
+# per line, the parts of a concatenated SMS joined (newlines inside a
+# text as \n).
+replies() {
+	jq -r --arg d "$2" '.destinations[$d] // []
+		| reduce .[] as $m ([]; if ($m.concat and $m.concat.seq > 1)
+			then .[-1] += $m.text else . + [$m.text] end)
+		| .[] | gsub("\n"; "\\n")' "$T_TMP/$1.json"
+}
+
+# mo FROM BODY...: one MO and its deliver_sm_resp 0 (the next one is sent
+# only once this one is committed).
+mo() {
+	local from=$1
+	shift
+	printf 'send mo from=%s to=%s %s\nexpect deliver_sm_resp status=0 timeout=20s\n' "$from" "$SC" "$*"
+}
+
+admin=$(free_port)
+conf=$T_TMP/d.conf
+write_conf "$conf" "$admin"
+cat >>"$conf" <<CONF
+[smsc sim]
+host = 127.0.0.1
+port = $SIM_PORT
+system_id = tawasul
+password = secret
+enquire_link = 1s
+reconnect_min = 100ms
+reconnect_max = 300ms
+CONF
+sed -i 's/^log_level = .*/log_level = info\nlimit_cases_per_day = 8\nreassembly_timeout = 2s\nreassembly_sweep = 500ms/' "$conf"
+own_db "$conf" || { echo "Bail out! database not prepared"; exit 1; }
+start_daemon "$conf" "$T_TMP/d.log"
+wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
+	echo "Bail out! daemon not ready"
+	diag <"$T_TMP/d.log"
+	exit 1
+}
+
+A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
+F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
+K=97366100011 L=97366100012 M=97366100013
+
+AR_LONG="شكوى أود الإبلاغ عن انقطاع الكهرباء المتكرر في منطقتنا منذ أسبوعين، وقد تضررت الأجهزة المنزلية بسبب تذبذب التيار، نرجو إرسال فريق فني لفحص المحول القريب من المسجد في أقرب وقت ممكن"
+SAR_TEXT="S it would help families a lot if the buses to the university ran every fifteen minutes in the morning and also later in the evening after the last lectures end"
+
+# ---- phase 1: filing -----------------------------------------------------
+{
+	echo "expect bind_transceiver timeout=10s"
+	mo $A 'text="C EWA no water since this morning"'
+	mo $A 'text="COMPLAINT the street lights near the school are off"'
+	mo $A 'text="C my neighbour is very noisy at night"'
+	mo $A 'text="S please add more buses on weekends"'
+	mo $A 'text="Q how do I renew my passport"'
+	mo $A 'text="Q how do I renew my passport"'
+	mo $B 'ucs2="شكوى كهرباء انقطاع متكرر"'
+	mo $B 'ucs2="شكوى انقطاع الماء في الحي منذ يومين"'
+	mo $B 'ucs2="شكوى الجيران يزعجوننا كل ليلة"'
+	mo $B 'ucs2="اقتراح زيادة الحافلات في الصباح"'
+	mo $B 'ucs2="استفسار عن موعد صرف المعاش"'
+	mo $C 'text="the road outside my house has a big hole"'
+	mo $C 'text="1"'
+	mo $D 'ucs2="الشارع مكسور أمام بيتي"'
+	mo $D 'ucs2="١"'
+	mo $E 'text="hello"'
+	mo $E 'text="0"'
+	printf 'send mo from=%s to=%s parts=3 order=3,1,2 ucs2="%s"\n' $F $SC "$AR_LONG"
+	printf 'expect deliver_sm_resp status=0 timeout=20s\n%.0s' 1 2 3
+	printf 'send mo from=%s to=%s parts=2 udh=sar text="%s"\n' $G $SC "$SAR_TEXT"
+	printf 'expect deliver_sm_resp status=0 timeout=20s\n%.0s' 1 2
+	printf 'send mo from=%s to=%s parts=2 udh=16 order=2,1 text="%s"\n' $H $SC "C $SAR_TEXT"
+	printf 'expect deliver_sm_resp status=0 timeout=20s\n%.0s' 1 2
+	printf 'send mo from=%s to=%s parts=3 skip=2 text="%s"\n' $I $SC "C the water pipe in front of house number twelve has been leaking for three days and the street is flooded, please send someone to repair it soon"
+	printf 'expect deliver_sm_resp status=0 timeout=20s\n%.0s' 1 2
+	echo "wait 4s"
+	echo "expect submit_sm dst=$I timeout=10s"
+	echo "wait 1s"
+} >"$T_TMP/p1.scn"
+phase p1
+
+cases() { sql "SELECT kind, entity, lang FROM cases WHERE msisdn = '$1' ORDER BY id" | tr '\n' ' '; }
+check "EN: explicit entity, alias in text, triage, suggestion, enquiry" \
+	[ "$(cases $A)" = "complaint|EWA|en complaint|MOE|en complaint|IGA|en suggestion|MTT|en enquiry|NPRA|en " ]
+check "AR: explicit entity, alias in text, triage, suggestion, enquiry" \
+	[ "$(cases $B)" = "complaint|EWA|ar complaint|EWA|ar complaint|IGA|ar suggestion|MTT|ar enquiry|SIO|ar " ]
+n=$(replies p1 $A | wc -l)
+check "every EN message got one reply" [ "$n" = 6 ]
+check "AR: every message got one reply" [ "$(replies p1 $B | wc -l)" = 5 ]
+r1=$(replies p1 $A | sed -n 1p)
+ref1=$(sql "SELECT reference FROM cases WHERE msisdn = '$A' ORDER BY id LIMIT 1")
+check "EN reply carries the grouped reference, entity and due date" \
+	bash -c "grep -q '${ref1:0:3} ${ref1:3:3} ${ref1:6:4}' <<<'$r1' && grep -q 'Electricity and Water Authority' <<<'$r1' && grep -q \"\$(psql -X -At '$DB_CONN' -c \"SELECT due_date FROM cases WHERE reference = '$ref1'\")\" <<<'$r1'"
+check "due date is 5 working days (Fri/Sat weekend) after today" \
+	[ "$(sql "SELECT due_date FROM cases WHERE reference = '$ref1'")" = "$(python3 - <<'PY'
+import datetime
+d = datetime.date.today()
+n = 0
+while n < 5:
+    d += datetime.timedelta(days=1)
+    if d.weekday() not in (4, 5):
+        n += 1
+print(d)
+PY
+)" ]
+damm_ok() {
+	python3 - "$@" <<'PY'
+import sys
+T = ["0317598642", "7092154863", "4206871359", "1750983426", "6123045978",
+     "3674209581", "5869720134", "8945362017", "9438617205", "2581436790"]
+for ref in sys.argv[1:]:
+    i = 0
+    for c in ref:
+        i = int(T[i][int(c)])
+    if i != 0 or len(ref) != 10 or ref[0] == "0":
+        sys.exit(1)
+PY
+}
+check "every reference has 10 digits and a valid Damm check digit" damm_ok $(sql "SELECT reference FROM cases")
+dup=$(replies p1 $A | sed -n '5,6p' | sort -u | wc -l)
+check "the same MO twice: one case, the same reply (same reference)" \
+	bash -c "[ $dup = 1 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$A' AND kind = 'enquiry'\") = 1 ]"
+check "the duplicate is recorded as such" [ "$(sql "SELECT count(*) FROM inbound_messages WHERE msisdn = '$A' AND outcome = 'duplicate'")" = 1 ]
+rb=$(replies p1 $B | sed -n 1p)
+check "AR reply starts with an Arabic word and shows the reference unbroken" \
+	bash -c "python3 -c 'import sys,unicodedata; t=sys.argv[1]; sys.exit(0 if \"ARABIC\" in unicodedata.name(t[0]) else 1)' '$rb' && grep -q \"\$(psql -X -At '$DB_CONN' -c \"SELECT reference FROM cases WHERE msisdn = '$B' ORDER BY id LIMIT 1\")\" <<<'$rb'"
+check "guided: free text, then 1 files the draft as a complaint" \
+	[ "$(sql "SELECT kind || '|' || entity || '|' || original_text FROM cases WHERE msisdn = '$C'")" = "complaint|MOW|the road outside my house has a big hole" ]
+check "guided in Arabic: Arabic-Indic ١ files it" \
+	[ "$(sql "SELECT kind || '|' || entity || '|' || lang FROM cases WHERE msisdn = '$D'")" = "complaint|MOW|ar" ]
+check "guided reply offers 1/2/3/0" grep -q '1.*2.*3.*0' <<<"$(replies p1 $C | sed -n 1p)"
+check "guided: 0 cancels, no case" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$E' ORDER BY id DESC LIMIT 1\") = draft_cancelled ]"
+check "3-part Arabic UDH out of order: one message, exactly the text sent" \
+	[ "$(sql "SELECT count(*) || '|' || bool_and(original_text = '$AR_LONG') FROM cases WHERE msisdn = '$F'")" = "1|true" ]
+check "its inbound record says 3 parts, complete" \
+	[ "$(sql "SELECT parts || '|' || complete FROM inbound_messages WHERE msisdn = '$F'")" = "3|true" ]
+check "2-part SAR: one message, exactly the text sent" \
+	[ "$(sql "SELECT count(*) || '|' || bool_and(original_text = '$SAR_TEXT') FROM cases WHERE msisdn = '$G'")" = "1|true" ]
+check "2-part 16-bit UDH out of order: one message" \
+	[ "$(sql "SELECT count(*) || '|' || bool_and(original_text = 'C $SAR_TEXT') FROM cases WHERE msisdn = '$H'")" = "1|true" ]
+check "a part that never came: after the timeout, the rest with a gap marker" \
+	[ "$(sql "SELECT count(*) FROM inbound_messages WHERE msisdn = '$I' AND NOT complete AND body LIKE 'C the water%[…]%'")" = 1 ]
+check "long Arabic reply went out as UCS-2 parts" \
+	[ "$(jq --arg d $F '[.destinations[$d][] | select(.dcs == 8)] | length' "$T_TMP/p1.json")" -ge 2 ]
+check "outbox rows record the submit results" \
+	[ "$(sql "SELECT count(*) FROM outbox WHERE state = 'sent' AND message_ids IS NOT NULL")" -ge 15 ]
+
+# ---- phase 2: follow-up --------------------------------------------------
+refA=$ref1
+refB=$(sql "SELECT reference FROM cases WHERE msisdn = '$B' ORDER BY id LIMIT 1")
+refB_ar=$(python3 -c "import sys; print(''.join(chr(0x660 + int(c)) for c in sys.argv[1]))" "$refB")
+mistyped=${refA:0:9}$(((${refA:9:1} + 1) % 10))
+unknown=$(python3 - "$refA" <<'PY'
+import sys
+T = ["0317598642", "7092154863", "4206871359", "1750983426", "6123045978",
+     "3674209581", "5869720134", "8945362017", "9438617205", "2581436790"]
+p = "987654321"
+i = 0
+for c in p:
+    i = int(T[i][int(c)])
+print(p + str(i))
+PY
+)
+{
+	echo "expect bind_transceiver timeout=10s"
+	mo $A "text=\"STATUS $refA\""
+	mo $A "text=\"${refA:0:3} ${refA:3:3} ${refA:6:4}\""
+	mo $B "ucs2=\"حالة $refB_ar\""
+	mo $X "text=\"STATUS $refA\""
+	mo $X "text=\"STATUS $unknown\""
+	mo $A "text=\"STATUS $mistyped\""
+	mo $A "text=\"STATUS 12345\""
+	mo $A 'text="MY"'
+	mo $A "text=\"INFO $refA the water came back at 9pm\""
+	mo $A 'text="STOP"'
+	mo $A 'text="STOP"'
+	mo $A 'text="START"'
+	mo $A 'text="HELP"'
+	mo $A 'text="AR"'
+	mo $A 'text="MY"'
+	mo $A 'text="EN"'
+	mo $B "ucs2=\"ايقاف $refB_ar\""
+	for t in HELP '?' 'مساعدة' '؟'; do mo $K "ucs2=\"$t\""; done
+	for i in 1 2 3; do mo $L 'text="hello"'; done
+	for i in 1 2 3 4 5 6 7 8 9; do mo $M "text=\"C case number $i\""; done
+	echo "wait 1s"
+} >"$T_TMP/p2.scn"
+phase p2
+
+ra() { replies p2 "$1" | sed -n "${2}p"; }
+check "STATUS by the owner: status, entity, due date" \
+	bash -c "grep -q 'Received' <<<'$(ra $A 1)' || grep -qi 'received' <<<'$(ra $A 1)'"
+check "STATUS names the entity" grep -q 'Electricity and Water Authority' <<<"$(ra $A 1)"
+check "a message that is only a (spaced) reference is a STATUS (no letters: default language, Arabic)" \
+	grep -q "$refA" <<<"$(ra $A 2)"
+check "Arabic STATUS with Arabic-Indic digits answers in Arabic" grep -q "$refB" <<<"$(ra $B 1)"
+check "a stranger's STATUS gets exactly the unknown-reference reply" \
+	[ "$(ra $X 1 | sed "s/${refA:0:3} ${refA:3:3} ${refA:6:4}/REF/")" = "$(ra $X 2 | sed "s/${unknown:0:3} ${unknown:3:3} ${unknown:6:4}/REF/")" ]
+check "the stranger learns nothing about the case" bash -c "! grep -q 'Electricity' <<<'$(ra $X 1)'"
+check "a bad check digit is called mistyped" grep -qi 'mistyped' <<<"$(ra $A 3)"
+check "a reference of the wrong length gets the format reply" [ -n "$(ra $A 4)" ]
+check "MY lists open cases, one line each" bash -c "[ \$(grep -o '\\\\n' <<<'$(ra $A 5)' | wc -l) -ge 5 ]"
+check "INFO appends the citizen's text to the case" \
+	[ "$(sql "SELECT body FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.reference = '$refA' AND author = 'citizen'")" = "the water came back at 9pm" ]
+check "STOP opts out and is confirmed once" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$A' AND outcome = 'stop'\") = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM outbox o JOIN inbound_messages i ON i.id = o.inbound_id WHERE i.msisdn = '$A' AND i.outcome = 'stop'\") = 1 ]"
+check "START opts back in" [ "$(sql "SELECT opted_out FROM subscribers WHERE msisdn = '$A'")" = f ]
+check "HELP answers with usage" grep -q 'STATUS' <<<"$(ra $A 9)"
+check "AR sets Arabic: the next reply is in Arabic" \
+	bash -c "python3 -c 'import sys,unicodedata; sys.exit(0 if \"ARABIC\" in unicodedata.name(sys.argv[1][0]) else 1)' '$(ra $A 11)'"
+check "EN sets English again" [ "$(sql "SELECT lang FROM subscribers WHERE msisdn = '$A'")" = en ]
+check "STOP <ref> mutes that case only" \
+	[ "$(sql "SELECT count(*) FROM case_mutes m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$refB'")" = 1 ]
+nk=$(replies p2 $K | wc -l)
+nl=$(replies p2 $L | wc -l)
+check "help replies are rate-limited (3 an hour): the 4th is not answered" \
+	bash -c "[ $nk = 3 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$K' AND outcome = 'limited'\") = 1 ]"
+check "loop guard: the 3rd identical message in an hour is not answered" \
+	bash -c "[ $nl = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$L' ORDER BY id DESC LIMIT 1\") = loop ]"
+check "new cases are rate-limited (8 a day here): 8 cases" [ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$M'")" = 8 ]
+check "and the 9th gets the limit reply" grep -q 'limit' <<<"$(ra $M 9)"
+check "every inbound message is recorded once" \
+	[ "$(sql "SELECT count(*) FROM inbound_messages")" = "$(cat "$T_TMP"/p[12].scn | grep -c '^send mo')" ]
+check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
+
+kill -TERM "$DPID"
+wait_for 10 bash -c "! kill -0 $DPID"
+wait "$DPID"
+check "daemon exits 0 on SIGTERM" [ $? -eq 0 ]
+t_done
