@@ -53,9 +53,9 @@ struct conf_key {
 	const char *help;
 };
 
-static conf_check_fn check_prefix, check_digits, check_ussd, check_weekend, check_tz,
-	check_listen, check_host, check_nonempty, check_token, check_log,
-	check_conninfo;
+static conf_check_fn check_prefix, check_digits, check_ussd, check_weekend,
+	check_tz, check_listen, check_host, check_nonempty, check_token,
+	check_log, check_conninfo;
 
 #define G(f) offsetof(struct conf, f)
 #define L(f) offsetof(struct conf_smsc, f)

@@ -161,7 +161,8 @@ snapshot_build(const struct pg_outcome *out)
 	if (!s->holidays)
 		goto fail;
 	for (int i = 0; i < n; i++)
-		s->holidays[s->nholidays++] = (int32_t)atol(PQgetvalue(h, i, 0));
+		s->holidays[s->nholidays++] =
+			(int32_t)atol(PQgetvalue(h, i, 0));
 	return s;
 fail:
 	snapshot_free(s);
@@ -278,7 +279,8 @@ directory_match_token(const struct directory *d, const uint8_t *norm,
 	for (size_t i = 0; i < d->cur->naliases; i++) {
 		const struct alias *a = &d->cur->aliases[i];
 		const struct directory_entity *e = &d->cur->ents[a->entity];
-		if (e->active && a->len == len && memcmp(a->norm, norm, len) == 0)
+		if (e->active && a->len == len &&
+		    memcmp(a->norm, norm, len) == 0)
 			return e;
 	}
 	return NULL;
@@ -288,9 +290,12 @@ directory_match_token(const struct directory *d, const uint8_t *norm,
  * (the article), "وال" "بال" "فال" "كال" "لل", and the bare conjunction
  * "و". Longest first. */
 static const char *const prefixes[] = {
-	"\xd9\x88\xd8\xa7\xd9\x84", "\xd8\xa8\xd8\xa7\xd9\x84",
-	"\xd9\x81\xd8\xa7\xd9\x84", "\xd9\x83\xd8\xa7\xd9\x84",
-	"\xd8\xa7\xd9\x84",	     "\xd9\x84\xd9\x84",
+	"\xd9\x88\xd8\xa7\xd9\x84",
+	"\xd8\xa8\xd8\xa7\xd9\x84",
+	"\xd9\x81\xd8\xa7\xd9\x84",
+	"\xd9\x83\xd8\xa7\xd9\x84",
+	"\xd8\xa7\xd9\x84",
+	"\xd9\x84\xd9\x84",
 	"\xd9\x88",
 };
 
@@ -311,8 +316,7 @@ prefix_len(const uint8_t *norm, size_t len, size_t at, const struct alias *a)
 }
 
 const struct directory_entity *
-directory_match_text(const struct directory *d, const uint8_t *norm,
-		     size_t len)
+directory_match_text(const struct directory *d, const uint8_t *norm, size_t len)
 {
 	const struct alias *best = NULL;
 	size_t best_at = (size_t)-1;
@@ -333,7 +337,8 @@ directory_match_text(const struct directory *d, const uint8_t *norm,
 			if ((pl == 0 && memcmp(norm + at, a->norm, a->len)) ||
 			    (end < len && norm[end] != ' '))
 				continue;
-			if (at < best_at || (at == best_at && a->len > best->len)) {
+			if (at < best_at ||
+			    (at == best_at && a->len > best->len)) {
 				best = a;
 				best_at = at;
 			}

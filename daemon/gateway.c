@@ -78,9 +78,9 @@ gateway_ready(void *arg, char *why, size_t whylen)
 		snprintf(why, whylen, "triage entity %s unknown",
 			 gw->env.conf->triage_entity);
 	else if (redis_client_state(gw->env.redis) != RC_READY)
-		snprintf(
-			why, whylen, "redis %s",
-			redis_client_state_name(redis_client_state(gw->env.redis)));
+		snprintf(why, whylen, "redis %s",
+			 redis_client_state_name(
+				 redis_client_state(gw->env.redis)));
 	else
 		return 1;
 	return 0;
@@ -341,8 +341,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 		"tawasul_redis_connects_total %llu\n",
 		PACKAGE_VERSION, gateway_ready(gw, why, sizeof(why)),
 		gw->schema_version, gw->reloads, gw->reload_failures,
-		pg_client_state(gw->env.pg) == PG_READY, ps.jobs_ok, ps.jobs_failed,
-		ps.connects, ps.inflight,
+		pg_client_state(gw->env.pg) == PG_READY, ps.jobs_ok,
+		ps.jobs_failed, ps.connects, ps.inflight,
 		redis_client_state(gw->env.redis) == RC_READY, rs.commands_ok,
 		rs.commands_failed, rs.timeouts, rs.connects);
 	links_metrics(gw->env.links, out);
@@ -353,8 +353,8 @@ gateway_metrics(void *arg, struct evbuffer *out)
 static struct admin *
 make_admin(struct gateway *gw, const struct conf *c, char *err, size_t errlen)
 {
-	return admin_new(loop_base(gw->env.lp), c->admin_listen, gateway_metrics,
-			 gateway_ready, gw, err, errlen);
+	return admin_new(loop_base(gw->env.lp), c->admin_listen,
+			 gateway_metrics, gateway_ready, gw, err, errlen);
 }
 
 /* ---- reload ------------------------------------------------------------ */

@@ -57,9 +57,10 @@
 #include "textnorm.h"
 #include "workdays.h"
 
-#define SEQ_BLOCK    32
-#define REPLY_MAX    4096
-#define TEXT_MAX     8192 /* longer messages are kept whole in PostgreSQL
+#define SEQ_BLOCK 32
+#define REPLY_MAX 4096
+#define TEXT_MAX                                                               \
+	8192 /* longer messages are kept whole in PostgreSQL
 			     but matched on their first TEXT_MAX bytes */
 #define AWAIT_WINDOW "7 days"
 
@@ -266,8 +267,8 @@ after_commit(struct req *q, const char *outbox_id)
 	struct env *env = q->in->env;
 	char key[64];
 
-	const char *cargv[] = {"EVAL",	 count_lua, "2",
-			       q->kloop, q->klim,  q->win};
+	const char *cargv[] = {"EVAL",   count_lua, "2",
+			       q->kloop, q->klim,   q->win};
 	size_t clens[6];
 	for (int i = 0; i < 6; i++)
 		clens[i] = strlen(cargv[i]);
@@ -429,7 +430,8 @@ new_case(struct req *q)
 {
 	struct intake *in = q->in;
 	struct env *env = in->env;
-	const struct directory_entity *e = directory_entity(env->dir, q->entity);
+	const struct directory_entity *e =
+		directory_entity(env->dir, q->entity);
 	char seq[24], dur[32], parts[8], shown[REF_EN_SIZE];
 	unsigned mask = 0;
 	size_t nh;
@@ -626,11 +628,12 @@ do_status(struct req *q, PGresult *r)
 	char skey[40];
 	snprintf(skey, sizeof(skey), "status.%s", PQgetvalue(r, 0, 2));
 	fmt_ref(q, PQgetvalue(r, 0, 1), ref, sizeof(ref));
-	struct catalog_arg a[] = {{"ref", ref},
-				  {"status", text_of(q, skey)},
-				  {"entity", entity_name(q, PQgetvalue(r, 0, 3))},
-				  {"due", PQgetvalue(r, 0, 4)},
-				  {"updated", PQgetvalue(r, 0, 5)}};
+	struct catalog_arg a[] = {
+		{"ref", ref},
+		{"status", text_of(q, skey)},
+		{"entity", entity_name(q, PQgetvalue(r, 0, 3))},
+		{"due", PQgetvalue(r, 0, 4)},
+		{"updated", PQgetvalue(r, 0, 5)}};
 	render(q, PQgetvalue(r, 0, 6)[0] == 't' ? "status_overdue" : "status",
 	       a, 5);
 }
@@ -695,8 +698,8 @@ decide(struct req *q, const struct pg_outcome *out)
 	if (PQntuples(sub) == 1) {
 		const char *l = PQgetvalue(sub, 0, 0);
 		if (l[0]) {
-			q->lang = strcmp(l, "en") == 0 ? CATALOG_EN
-						       : CATALOG_AR;
+			q->lang =
+				strcmp(l, "en") == 0 ? CATALOG_EN : CATALOG_AR;
 			q->has_pref = 1;
 		}
 		q->opted_out = PQgetvalue(sub, 0, 1)[0] == 't';
@@ -718,7 +721,8 @@ decide(struct req *q, const struct pg_outcome *out)
 			if (!ref_problem(q, look)) {
 				snprintf(q->case_id, sizeof(q->case_id), "%s",
 					 PQgetvalue(look, 0, 0));
-				render_ref(q, "stop_case", PQgetvalue(look, 0, 1));
+				render_ref(q, "stop_case",
+					   PQgetvalue(look, 0, 1));
 				extra = "INSERT INTO case_mutes (case_id) "
 					"SELECT id FROM cases WHERE id = "
 					"$2::bigint AND msisdn = $1 ON "
@@ -752,7 +756,8 @@ decide(struct req *q, const struct pg_outcome *out)
 		q->outcome = "language";
 		q->lang = c->lang == COMMAND_LANG_EN ? CATALOG_EN : CATALOG_AR;
 		render_plain(q, "lang_set");
-		extra = "INSERT INTO subscribers (msisdn, lang) VALUES ($1, $2) "
+		extra = "INSERT INTO subscribers (msisdn, lang) VALUES ($1, "
+			"$2) "
 			"ON CONFLICT (msisdn) DO UPDATE SET lang = $2, "
 			"updated_at = now()";
 		extra_p1 = lang_code(q->lang);
@@ -767,8 +772,8 @@ rest:
 	/* Row 5: a pending exchange. A guided draft takes its digit, and
 	 * the reply follows the draft's language when nothing else says. */
 	if (q->draft && c->choice >= 0 && c->choice <= 3) {
-		enum text_script ds = textnorm_script(
-			(const uint8_t *)q->draft, strlen(q->draft));
+		enum text_script ds = textnorm_script((const uint8_t *)q->draft,
+						      strlen(q->draft));
 		if (!q->has_pref && ds != TEXT_SCRIPT_NONE)
 			q->lang = ds == TEXT_SCRIPT_LATIN ? CATALOG_EN
 							  : CATALOG_AR;
@@ -859,7 +864,8 @@ on_read(void *arg, const struct pg_outcome *out)
 
 	if (!out->ok || out->nresults < 2) {
 		LOG(LC_PG, LL_WARN, "intake=lookup_failed reason=%s",
-		    log_value(val, sizeof(val), out->ok ? "results" : out->err));
+		    log_value(val, sizeof(val),
+			      out->ok ? "results" : out->err));
 		finish(q, 0);
 		return;
 	}
@@ -936,8 +942,8 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 			   ? reply->element[1]->integer
 			   : 0;
 	if (reply->element[2]->type == REDIS_REPLY_STRING)
-		q->draft = strndup(reply->element[2]->str,
-				   reply->element[2]->len);
+		q->draft =
+			strndup(reply->element[2]->str, reply->element[2]->len);
 	read_step(q);
 }
 
@@ -973,8 +979,8 @@ pre_step(struct req *q)
 		 (unsigned long long)siphash(hkey, q->norm, q->nlen));
 	q->lim = limit_of(q->cmd.kind);
 	if (q->lim == LIM_CASES)
-		snprintf(q->klim, sizeof(q->klim), "%srl:c:%s:%lld", pfx, q->src,
-			 (long long)(now / 86400));
+		snprintf(q->klim, sizeof(q->klim), "%srl:c:%s:%lld", pfx,
+			 q->src, (long long)(now / 86400));
 	else
 		snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s:%lld", pfx,
 			 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src,
@@ -1074,11 +1080,10 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	q->nlen = (size_t)n;
 	command_parse((const uint8_t *)q->text, q->len, &q->cmd);
 	enum text_script s = q->cmd.script;
-	q->lang = s == TEXT_SCRIPT_LATIN    ? CATALOG_EN
-		  : s == TEXT_SCRIPT_ARABIC ? CATALOG_AR
-		  : strcmp(env->conf->default_lang, "en") == 0
-			  ? CATALOG_EN
-			  : CATALOG_AR;
+	q->lang = s == TEXT_SCRIPT_LATIN                       ? CATALOG_EN
+		  : s == TEXT_SCRIPT_ARABIC                    ? CATALOG_AR
+		  : strcmp(env->conf->default_lang, "en") == 0 ? CATALOG_EN
+							       : CATALOG_AR;
 	pre_step(q);
 	return 0;
 }
@@ -1148,6 +1153,6 @@ intake_metrics(const struct intake *in, struct evbuffer *out)
 		"# TYPE tawasul_replies_total counter\n"
 		"tawasul_replies_total{result=\"sent\"} %llu\n"
 		"tawasul_replies_total{result=\"failed\"} %llu\n",
-		in->handled, in->deferred, in->loops, in->cases,
-		in->duplicates, sent, failed);
+		in->handled, in->deferred, in->loops, in->cases, in->duplicates,
+		sent, failed);
 }

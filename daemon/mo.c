@@ -246,10 +246,10 @@ receipt(struct mo *mo, struct mo_job *j, const struct smpp_pdu *pdu)
 		"INSERT INTO delivery_receipts (link, msisdn, message_id, "
 		"stat, body) VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), "
 		"$5)";
-	const uint8_t *body = pdu->has_payload ? pdu->message_payload
-					       : pdu->short_message;
-	size_t len = pdu->has_payload ? pdu->message_payload_len
-				      : pdu->sm_length;
+	const uint8_t *body =
+		pdu->has_payload ? pdu->message_payload : pdu->short_message;
+	size_t len =
+		pdu->has_payload ? pdu->message_payload_len : pdu->sm_length;
 	char text[3 * 1024 + 4], id[SMPP_MESSAGE_ID_MAX], stat[16];
 	int n = text_decode_mo(1, body, len < 1024 ? len : 1024,
 			       (uint8_t *)text, sizeof(text) - 1);
@@ -334,7 +334,8 @@ on_swept(void *arg, struct reasm_msg *msg, const char *err)
 
 	if (!msg) {
 		if (err)
-			LOG(LC_REDIS, LL_WARN, "reassembly_sweep=failed reason=%s",
+			LOG(LC_REDIS, LL_WARN,
+			    "reassembly_sweep=failed reason=%s",
 			    log_value(val, sizeof(val), err));
 		mo->sweeping = 0;
 		mo->pending--;
@@ -352,7 +353,8 @@ on_swept(void *arg, struct reasm_msg *msg, const char *err)
 	j->what = "swept";
 	mo->swept++;
 	LOG(LC_APP, LL_NOTICE,
-	    "mo=reassembly_timeout link=%s parts=%u of=%u delivered=joined_with_"
+	    "mo=reassembly_timeout link=%s parts=%u of=%u "
+	    "delivered=joined_with_"
 	    "gaps",
 	    j->link, msg->have, msg->total);
 	to_intake(j, msg->text, msg->len, msg->total, msg->complete, j->link);

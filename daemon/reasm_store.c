@@ -251,8 +251,7 @@ on_add(void *arg, const redisReply *reply, const char *err)
 	long long r;
 
 	memset(&m, 0, sizeof(m));
-	if (!reply || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements < 1 ||
+	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		q->cb(q->arg, REASM_STORE_ERROR, NULL,
 		      err ? err
@@ -311,9 +310,9 @@ reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 	snprintf(timeout, sizeof(timeout), "%u", o->timeout_ms);
 	snprintf(lease, sizeof(lease), "%u", o->lease_ms);
 	snprintf(total, sizeof(total), "%u", (unsigned)ci->total);
-	const char *argv[] = {"EVAL", add_lua, "3",    key,  due, tomb,
-			      seq,    (char *)data, timeout, lease, link, src,
-			      dst,    total};
+	const char *argv[] = {"EVAL", add_lua, "3",          key,     due,
+			      tomb,   seq,     (char *)data, timeout, lease,
+			      link,   src,     dst,          total};
 	size_t lens[14];
 	for (int i = 0; i < 14; i++)
 		lens[i] = strlen(argv[i]);

@@ -87,7 +87,8 @@ record(struct reply *r, const char *outbox_id, const char *state, int parts,
        uint32_t status, const char *ids, const char *why)
 {
 	static const char sql[] =
-		"UPDATE outbox SET state = $2, parts = NULLIF($3, '0')::smallint, "
+		"UPDATE outbox SET state = $2, parts = NULLIF($3, "
+		"'0')::smallint, "
 		"submit_status = $4::integer, message_ids = $5::text[], "
 		"last_error = $6, attempts = attempts + 1, "
 		"sent_at = CASE WHEN $2 = 'sent' THEN now() END, "
@@ -98,9 +99,9 @@ record(struct reply *r, const char *outbox_id, const char *state, int parts,
 	snprintf(sstatus, sizeof(sstatus), "%d", (int)status);
 	const char *params[] = {outbox_id, state, sparts, sstatus, ids, why};
 	r->pending++;
-	if (pg_client_cb_lost(r->env->pg, pg_client_query(r->env->pg, sql, 6,
-							   params, on_recorded,
-							   r)))
+	if (pg_client_cb_lost(r->env->pg,
+			      pg_client_query(r->env->pg, sql, 6, params,
+					      on_recorded, r)))
 		r->pending--;
 }
 
@@ -127,7 +128,8 @@ on_part_sent(void *arg, uint32_t status, const char *message_id)
 	for (int i = 0; i < s->nparts; i++) {
 		pos += (size_t)snprintf(ids + pos, sizeof(ids) - pos, "%s\"",
 					i ? "," : "");
-		for (const char *p = s->ids[i]; *p && pos + 4 < sizeof(ids); p++)
+		for (const char *p = s->ids[i]; *p && pos + 4 < sizeof(ids);
+		     p++)
 			if (*p != '"' && *p != '\\')
 				ids[pos++] = *p;
 		ids[pos++] = '"';

@@ -89,7 +89,8 @@ struct link_conn {
 
 struct smsc_link {
 	struct event_base *base;
-	uint64_t id; /* unique in this process: tells a link from its successor */
+	uint64_t
+		id; /* unique in this process: tells a link from its successor */
 	struct conf_smsc c; /* copied strings below */
 	char *host, *system_id, *password, *system_type, *ca_file;
 	struct smsc_link_ops ops;

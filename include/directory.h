@@ -36,14 +36,14 @@ int directory_ready(const struct directory *d);
 const struct directory_entity *directory_entity(const struct directory *d,
 						const char *code);
 /* An active entity whose code or alias is exactly the normalised word. */
-const struct directory_entity *
-directory_match_token(const struct directory *d, const uint8_t *norm,
-		      size_t len);
+const struct directory_entity *directory_match_token(const struct directory *d,
+						     const uint8_t *norm,
+						     size_t len);
 /* The active entity of the earliest alias in normalised text (whole
  * words; the longest alias at the same place). */
-const struct directory_entity *
-directory_match_text(const struct directory *d, const uint8_t *norm,
-		     size_t len);
+const struct directory_entity *directory_match_text(const struct directory *d,
+						    const uint8_t *norm,
+						    size_t len);
 /* Holidays, ascending, as days since 1970-01-01. */
 const int32_t *directory_holidays(const struct directory *d, size_t *n);
 

@@ -34,8 +34,8 @@ void intake_free(struct intake *in);
 
 /* Handles m (copied). cb runs exactly once, from the loop. Returns 0 or
  * -ENOMEM (cb then never runs). */
-int intake_submit(struct intake *in, const struct intake_msg *m,
-		  intake_cb *cb, void *arg);
+int intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
+		  void *arg);
 
 /* Messages between intake_submit() and their callback, and replies not yet
  * recorded: the drain waits for both. */

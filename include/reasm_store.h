@@ -28,7 +28,7 @@
 
 struct redis_client;
 
-#define REASM_STORE_KEY_MAX 160
+#define REASM_STORE_KEY_MAX  160
 #define REASM_STORE_LINK_MAX 32
 
 /* A whole message out of the store: joined UTF-8 text. */
@@ -88,8 +88,7 @@ int reasm_store_release(struct redis_client *rc, const char *key);
 /* Called once per timed-out message the sweep claimed (msg borrowed as
  * for reasm_store_cb); then once with msg NULL when the sweep is over
  * (err set when it failed). */
-typedef void reasm_sweep_cb(void *arg, struct reasm_msg *msg,
-			    const char *err);
+typedef void reasm_sweep_cb(void *arg, struct reasm_msg *msg, const char *err);
 
 /* Claims at most max timed-out messages. */
 int reasm_store_sweep(struct redis_client *rc, const struct reasm_store_opts *o,

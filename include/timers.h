@@ -14,7 +14,7 @@
 #define TIMER_LIST(X)                                                          \
 	X(T_DRAIN, "gateway", "drain_timeout", "10s",                          \
 	  "longest wait for in-flight work on SIGTERM")                        \
-	X(T_REASM_TIMEOUT, "gateway", "reassembly_timeout", "10m",            \
+	X(T_REASM_TIMEOUT, "gateway", "reassembly_timeout", "10m",             \
 	  "deliver a long MO with the parts that came after this")             \
 	X(T_REASM_SWEEP, "gateway", "reassembly_sweep", "5s",                  \
 	  "how often timed-out reassemblies are looked for")                   \

@@ -28,13 +28,15 @@
  * leading "ال" is not counted in a keyword's letters: it is usually the
  * article, and "الغاء" (cancel) would otherwise match "الماء" (water),
  * "الغاز" (gas) and "الغذاء" (food). An exact match anywhere in the table
- * wins; a typo within distance 1 of keywords of different meanings
- * matches none. Beyond SPEC §5 the table also has INQUIRY (enquiry),
+ * wins, and so does an exact match once a leading article "ال" is taken
+ * off the word ("الحالة", "الشكوى", "العربي"; exact only); a typo within
+ * distance 1 of keywords of different meanings matches none. Beyond SPEC §5 the table also has INQUIRY (enquiry),
  * ARABIC, انجليزي and الانجليزية (language) and "?"/"؟" for help: a
  * message with no word but a question mark is HELP.
  *
  * References. A digit word is a word of digits (ASCII, Arabic-Indic,
- * Persian, fullwidth) and zero-width/bidi marks only. After a keyword,
+ * Persian, fullwidth) and zero-width/bidi marks only (and the emoji
+ * keycap parts U+FE0E, U+FE0F, U+20E3, so "1️⃣" is a choice). After a keyword,
  * consecutive digit words are collected greedily until they hold 10 or
  * more digits: "483 920 1753", "483-920-1753", "٤٨٣٬٩٢٠٬١٧٥٣" are one
  * reference, and text may follow ("INFO 483 920 1753 5 more houses":
@@ -203,6 +205,14 @@ is_zero_width(uint32_t c)
 	       (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
 }
 
+/* Emoji variation selectors and the combining keycap of "1️⃣": allowed
+ * in a digit word, kept by textnorm(). */
+static int
+is_keycap(uint32_t c)
+{
+	return c == 0xFE0E || c == 0xFE0F || c == 0x20E3;
+}
+
 /* Tatweel and Arabic marks: dropped by textnorm(). */
 static int
 is_arabic_mark(uint32_t c)
@@ -346,19 +356,37 @@ tolerant(const uint32_t *k, int nk)
 	return nk >= LETTERS_TOLERANT;
 }
 
-/* Meaning of a word's matching form. */
 static enum meaning
-classify(const uint8_t *norm, size_t nlen)
+exact(const uint8_t *norm, size_t nlen)
 {
-	uint32_t w[NORM_CAP], k[NORM_CAP];
-	enum meaning found = M_NONE;
-	int nw, nk;
-	size_t i;
-
-	for (i = 0; i < N_KEYWORDS; i++)
+	for (size_t i = 0; i < N_KEYWORDS; i++)
 		if (strlen(keywords[i].norm) == nlen &&
 		    memcmp(keywords[i].norm, norm, nlen) == 0)
 			return keywords[i].m;
+	return M_NONE;
+}
+
+/* Meaning of a word's matching form: an exact keyword, else an exact
+ * keyword after an Arabic article ("الحالة" is "حالة"), else a keyword
+ * within one typo, unless that typo is as close to another meaning. */
+static enum meaning
+classify(const uint8_t *norm, size_t nlen)
+{
+	static const char article[] = "ال";
+	const size_t al = sizeof(article) - 1;
+	uint32_t w[NORM_CAP], k[NORM_CAP];
+	enum meaning found;
+	int nw, nk;
+	size_t i;
+
+	found = exact(norm, nlen);
+	/* only before an Arabic letter (lead bytes 0xD8-0xDB): "الc" is no
+	 * keyword */
+	if (found == M_NONE && nlen > al && memcmp(norm, article, al) == 0 &&
+	    norm[al] >= 0xD8 && norm[al] <= 0xDB)
+		found = exact(norm + al, nlen - al);
+	if (found != M_NONE)
+		return found;
 	nw = to_cps(norm, nlen, w, NORM_CAP);
 	if (nw < LETTERS_TOLERANT - 1)
 		return M_NONE;
@@ -422,6 +450,10 @@ look_word(const uint8_t *s, size_t n, int want_meaning, struct word *w)
 		}
 		if (is_zero_width(c))
 			continue;
+		if (is_keycap(c)) { /* allowed with digits: "1️⃣" */
+			droppable = 0;
+			continue;
+		}
 		other = 1;
 		if (!is_arabic_mark(c))
 			droppable = 0;

@@ -130,6 +130,8 @@ bad "alias used twice (Arabic, hamza folded)" 3 "alias 'احمد' of B clashes w
 bad "alias is another entity's code" 3 "alias 'a' of B clashes with code A" "$H\nA,x,y,,,1,2,3,1\nB,x,y,a,,1,2,3,1\n"
 bad "code is another entity's alias" 3 "code B is an alias of A" "$H\nA,x,y,b,,1,2,3,1\nB,x,y,,,1,2,3,1\n"
 bad "alias of an entity only in the database" 2 "alias 'visa' of NEW clashes with alias 'visa' of LMRA, which is in the database" "$H\nNEW,x,y,visa,,1,2,3,1\n"
+LONG=$(printf 'x%.0s' $(seq 129))
+bad "alias too long" 2 "aliases_en: alias 'x{40}\.\.\.' is longer than 128 bytes" "$H\nX,x,y,ok|$LONG,,1,2,3,1\n"
 bad "unterminated quote" 3 "quoted field not closed" "$H\n$ROW\nX,\"open,y,,,1,2,3,1\n"
 bad "quote inside an unquoted field" 2 "quote inside an unquoted field" "$H\nX,a\"b,y,,,1,2,3,1\n"
 bad "text after a closing quote" 2 "text after a closing quote" "$H\nX,\"a\"b,y,,,1,2,3,1\n"
@@ -212,6 +214,8 @@ run list --entity NOPE
 expect 1 "unknown entity 'NOPE'" "list --entity with an unknown entity exits 1"
 run list --limit 0
 expect 1 "limit" "list --limit 0 exits 1"
+run list --bogus
+expect 1 "^tawasulctl: usage: list " "an unknown option is a one-line usage error"
 
 # ---- set-status and respond -------------------------------------------------
 # The NOTIFY is watched from a psql session that LISTENs on tawasul_case.

@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -143,6 +142,7 @@ static const struct cmd_case cases[] = {
 	{.in = "العربية", LANG, .aux = L_AR},
 	{.in = "العربيّة", LANG, .aux = L_AR},
 	{.in = "الانجليزية", LANG, .aux = L_EN},
+	{.in = "العربي", LANG, .aux = L_AR}, /* article + عربي */
 	{.in = "EN please", TEXT, .body = "EN please"},
 
 	/* row 6: keyword + reference */
@@ -167,6 +167,11 @@ static const struct cmd_case cases[] = {
 	{.in = "STATUS", STATUS},
 	{.in = "حالة", STATUS},
 	{.in = "حالة الطريق سيئة", TEXT, .body = "حالة الطريق سيئة"},
+	{.in = "الحالة 4839201753",
+	 STATUS,
+	 OK,
+	 .ref = "4839201753"}, /* article */
+	{.in = "المتابعة ٤٨٣٩٢٠١٧٥٣", STATUS, OK, .ref = "4839201753"},
 	/* row 6: a message that is only a reference */
 	{.in = "4839201753", STATUS, OK, .ref = "4839201753"},
 	{.in = "483 920 1753", STATUS, OK, .ref = "4839201753"},
@@ -185,6 +190,10 @@ static const struct cmd_case cases[] = {
 	 OK,
 	 .ref = "4839201753"}, /* fullwidth */
 	{.in = "123456", STATUS, BAD},
+	{.in = "4\uFE0F\u20E38\uFE0F\u20E33 9201753",
+	 STATUS,
+	 OK,
+	 .ref = "4839201753"},
 	{.in = "39123456", STATUS, BAD},
 	{.in = "12345678901234", STATUS, BAD},
 	{.in = "483 920 175", STATUS, BAD},
@@ -367,6 +376,11 @@ static const struct cmd_case cases[] = {
 	 .body = "عن مواعيد العمل",
 	 .token = "عن"},
 	{.in = "إستفسار", NEW, .aux = K_Q},
+	{.in = "الشكوى: الماء مقطوع",
+	 NEW,
+	 .aux = K_C,
+	 .body = "الماء مقطوع",
+	 .token = "الماء"},
 	{.in = "C \xff\xfe water",
 	 NEW,
 	 .aux = K_C,
@@ -394,6 +408,11 @@ static const struct cmd_case cases[] = {
 	{.in = " " RLM "2" RLM " ", TEXT, .body = "2", CH(2)},
 	{.in = "1.", TEXT, .body = "1.", CH(1)},
 	{.in = "(4)", TEXT, .body = "(4)", CH(4)},
+	{.in = "1\uFE0F\u20E3",
+	 TEXT,
+	 .body = "1\uFE0F\u20E3",
+	 CH(1)}, /* keycap */
+	{.in = "4\u20E3", TEXT, .body = "4\u20E3", CH(4)},
 	{.in = "10", TEXT, .body = "10"},
 	{.in = "1 2", TEXT, .body = "1 2"},
 	{.in = "1a", TEXT, .body = "1a"},
@@ -402,6 +421,7 @@ static const struct cmd_case cases[] = {
 	{.in = "ST\xffOP", TEXT, .body = "ST\xffOP"},
 	{.in = "STOP \xff", TEXT, .body = "STOP \xff"},
 	{.in = "MYY", TEXT, .body = "MYY"},
+	{.in = "الC ماء", TEXT, .body = "الC ماء"}, /* article before Latin */
 	{.in = "INFP 4839201753 x", TEXT, .body = "INFP 4839201753 x"},
 };
 
