@@ -95,7 +95,7 @@ printf 'bind = pair\n' >>"$conf"
 start_daemon "$conf" "$T_TMP/d3.log"
 check "pair: transmitter bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=tx state=BINDING->BOUND'
 check "pair: receiver bound" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim conn=rx state=BINDING->BOUND'
-check "pair: MO taken on the receiver" wait_for 10 log_has "$T_TMP/d3.log" 'link=sim mo=whole'
+check "pair: MO taken on the receiver and committed" wait_for 15 log_has "$T_TMP/d3.log" 'link=sim mo=whole .*status=0x00'
 kill -TERM "$DPID"
 wait_for 5 bash -c "! kill -0 $DPID"
 wait "$DPID"
