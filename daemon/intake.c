@@ -24,8 +24,9 @@
  * blocks (seq pool) and mapped through the keyed permutation of
  * reference.c, so filing a case is still one round trip.
  *
- * Owns the messages in flight and the pool. Does not own the links, the
- * clients, the catalogue or the directory (env).
+ * This file runs the steps; intake_decide.c decides what each command
+ * does and says. Owns the messages in flight and the pool. Does not own
+ * the links, the clients, the catalogue or the directory (env).
  */
 #include "config.h"
 
@@ -57,69 +58,11 @@
 #include "textnorm.h"
 #include "workdays.h"
 
-#define SEQ_BLOCK 32
-#define REPLY_MAX 4096
-#define TEXT_MAX                                                               \
-	8192 /* longer messages are kept whole in PostgreSQL
-			     but matched on their first TEXT_MAX bytes */
-#define AWAIT_WINDOW "7 days"
-
-enum limit_class { LIM_NONE, LIM_CASES, LIM_LOOKUPS, LIM_HELP };
-
-enum post_action { POST_NONE, POST_SET_DRAFT, POST_DEL_DRAFT };
-
-struct req {
-	struct intake *in;
-	intake_cb *cb;
-	void *arg;
-	struct req *next; /* waiting for a sequence value */
-	char src[24], dst[24], link[CONF_NAME_MAX];
-	char *text; /* NUL-terminated copy */
-	size_t len;
-	unsigned parts;
-	int complete;
-	struct command cmd;
-	uint8_t *norm;
-	size_t nlen;
-	enum limit_class lim;
-	long long loops, count; /* earlier messages, committed */
-	char kloop[96], klim[96], win[16];
-	char *draft; /* the guided draft, if any */
-	enum catalog_lang lang;
-	int has_pref; /* lang is the sender's saved choice */
-	int opted_out;
-	char await_id[24];
-	/* what the write step records */
-	const char *outcome;
-	char case_id[24];
-	const char *note; /* borrowed from text/draft */
-	size_t note_len;
-	char *reply;
-	enum post_action post;
-	/* a new case */
-	const char *case_text;
-	size_t case_text_len;
-	enum command_case_kind kind;
-	char entity[17];
-	char due[11];
-	uint64_t seq;
-	char ref[11];
-};
-
-struct intake {
-	struct env *env;
-	struct reply *reply;
-	unsigned pending;
-	uint64_t seq[SEQ_BLOCK];
-	unsigned nseq;
-	int refilling;
-	struct req *wait_head, *wait_tail;
-	unsigned long long handled, deferred, loops, cases, duplicates;
-};
+#include "intake_impl.h"
 
 static const char *const kind_sql[] = {"", "complaint", "suggestion",
 				       "enquiry"};
-static const char *const kind_key[] = {"", "kind.complaint", "kind.suggestion",
+const char *const intake_kind_key[] = {"", "kind.complaint", "kind.suggestion",
 				       "kind.enquiry"};
 
 /* KEYS: loop counter, rate counter, draft. Returns {loops, count, draft
@@ -140,11 +83,6 @@ static const char count_lua[] =
 	"end\n"
 	"return 0\n";
 
-static void write_record(struct req *q, const char *extra_sql,
-			 const char *extra_p1);
-static void committed(struct req *q, const char *outbox_id);
-static void new_case(struct req *q);
-
 /* ---- completion ---------------------------------------------------------- */
 
 static void
@@ -157,8 +95,8 @@ req_free(struct req *q)
 	free(q);
 }
 
-static void
-finish(struct req *q, int committed)
+void
+intake_finish(struct req *q, int committed)
 {
 	struct intake *in = q->in;
 
@@ -169,94 +107,6 @@ finish(struct req *q, int committed)
 	in->pending--;
 	q->cb(q->arg, committed);
 	req_free(q);
-}
-
-/* ---- rendering ----------------------------------------------------------- */
-
-static const char *
-lang_code(enum catalog_lang l)
-{
-	return l == CATALOG_EN ? "en" : "ar";
-}
-
-static void
-fmt_ref(const struct req *q, const char *digits, char *out, size_t cap)
-{
-	if (q->lang == CATALOG_EN)
-		ref_format_en(digits, out, cap);
-	else
-		ref_format_ar(digits, out, cap);
-}
-
-static const char *
-text_of(const struct req *q, const char *key)
-{
-	const char *t = catalog_text(q->in->env->catalog, key, q->lang);
-
-	return t ? t : key;
-}
-
-static const char *
-entity_name(const struct req *q, const char *code)
-{
-	const struct directory_entity *e =
-		directory_entity(q->in->env->dir, code);
-
-	if (!e)
-		return code;
-	return q->lang == CATALOG_EN ? e->name_en : e->name_ar;
-}
-
-/* Renders key into q->reply (replacing it); 0 or a negative errno. */
-static int
-render(struct req *q, const char *key, const struct catalog_arg *args,
-       size_t nargs)
-{
-	char *out = malloc(REPLY_MAX);
-	int n;
-
-	if (!out)
-		return -ENOMEM;
-	n = catalog_render(q->in->env->catalog, key, q->lang, args, nargs, out,
-			   REPLY_MAX);
-	if (n < 0) {
-		char val[64];
-		LOG(LC_APP, LL_ERROR, "catalog=render_failed key=%s err=%d",
-		    log_value(val, sizeof(val), key), n);
-		free(out);
-		return n;
-	}
-	free(q->reply);
-	q->reply = out;
-	return 0;
-}
-
-static int
-render_plain(struct req *q, const char *key)
-{
-	return render(q, key, NULL, 0);
-}
-
-static int
-render_ref(struct req *q, const char *key, const char *digits)
-{
-	char ref[REF_EN_SIZE];
-	struct catalog_arg a[] = {{"ref", ref}};
-
-	fmt_ref(q, digits, ref, sizeof(ref));
-	return render(q, key, a, 1);
-}
-
-/* The local date today, as days since 1970-01-01 (TZ set from config). */
-static int32_t
-today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return workdays_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
-				   tm.tm_mday);
 }
 
 /* ---- step 3: the write transaction ----------------------------------------- */
@@ -301,25 +151,25 @@ on_written(void *arg, const struct pg_outcome *out)
 	if (!out->ok) {
 		LOG(LC_PG, LL_WARN, "intake=not_committed reason=%s",
 		    log_value(val, sizeof(val), out->err));
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	PGresult *last = out->results[out->nresults - 1];
-	committed(q, PQntuples(last) ? PQgetvalue(last, 0, 0) : "");
+	intake_committed(q, PQntuples(last) ? PQgetvalue(last, 0, 0) : "");
 }
 
 /* The write step committed: tell the carrier, then send the reply. */
-static void
-committed(struct req *q, const char *ob)
+void
+intake_committed(struct req *q, const char *ob)
 {
 	char tag[LOG_TAG_LEN];
 
 	log_msisdn_tag(q->src, strlen(q->src), tag);
 	LOG(LC_APP, LL_INFO, "intake=%s from=%s command=%s lang=%s reply=%s",
-	    q->outcome, tag, command_kind_name(q->cmd.kind), lang_code(q->lang),
-	    ob[0] ? "yes" : "no");
+	    q->outcome, tag, command_kind_name(q->cmd.kind),
+	    intake_lang_code(q->lang), ob[0] ? "yes" : "no");
 	after_commit(q, ob);
-	finish(q, 1);
+	intake_finish(q, 1);
 }
 
 /*
@@ -327,8 +177,8 @@ committed(struct req *q, const char *ob)
  * in one transaction, after extra_sql (one statement with $1 = the
  * sender, $2 = extra_p1) when given.
  */
-static void
-write_record(struct req *q, const char *extra_sql, const char *extra_p1)
+void
+intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 {
 	struct env *env = q->in->env;
 	struct pg_job *job = pg_job_new();
@@ -336,7 +186,7 @@ write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 	char *note = NULL;
 
 	if (!job) {
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	if (extra_sql) {
@@ -347,7 +197,7 @@ write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 		note = strndup(q->note, q->note_len);
 		if (!note) {
 			pg_job_free(job);
-			finish(q, 0);
+			intake_finish(q, 0);
 			return;
 		}
 	}
@@ -361,7 +211,7 @@ write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 			   q->outcome,
 			   q->case_id[0] ? q->case_id : NULL,
 			   note,
-			   lang_code(q->lang),
+			   intake_lang_code(q->lang),
 			   q->reply};
 	pg_job_add(job,
 		   "SELECT tawasul_record($1, $2, 'sms', $3, $4::integer, "
@@ -370,7 +220,7 @@ write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 	free(note);
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_written, q)))
-		finish(q, 0);
+		intake_finish(q, 0);
 }
 
 /* ---- new cases ------------------------------------------------------------- */
@@ -384,7 +234,7 @@ on_case(void *arg, const struct pg_outcome *out)
 	if (!out->ok || out->nresults != 1 || PQntuples(out->results[0]) != 1) {
 		LOG(LC_PG, LL_WARN, "intake=case_not_committed reason=%s",
 		    log_value(val, sizeof(val), out->ok ? "no row" : out->err));
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	PGresult *r = out->results[0];
@@ -392,7 +242,7 @@ on_case(void *arg, const struct pg_outcome *out)
 	if (created) {
 		q->in->cases++;
 		q->outcome = "case";
-		committed(q, PQgetvalue(r, 0, 6));
+		intake_committed(q, PQgetvalue(r, 0, 6));
 		return;
 	}
 	/* The same text from the same sender within the window: quote the
@@ -408,25 +258,26 @@ on_case(void *arg, const struct pg_outcome *out)
 		: strcmp(kind, "enquiry") == 0  ? 3
 						: 1;
 	char shown[REF_EN_SIZE];
-	fmt_ref(q, ref, shown, sizeof(shown));
-	struct catalog_arg a[] = {{"kind", text_of(q, kind_key[k])},
-				  {"ref", shown},
-				  {"entity", entity_name(q, entity)},
-				  {"due", due}};
-	if (render(q, "case_filed", a, 4) < 0) {
-		finish(q, 0);
+	intake_fmt_ref(q, ref, shown, sizeof(shown));
+	struct catalog_arg a[] = {
+		{"kind", intake_text_of(q, intake_kind_key[k])},
+		{"ref", shown},
+		{"entity", intake_entity_name(q, entity)},
+		{"due", due}};
+	if (intake_render(q, "case_filed", a, 4) < 0) {
+		intake_finish(q, 0);
 		return;
 	}
 	q->outcome = "duplicate";
 	q->note = NULL;
-	write_record(q, NULL, NULL);
+	intake_write_record(q, NULL, NULL);
 }
 
 static void refill(struct intake *in);
 
 /* Files q->case_text as a q->kind case (entity resolved already). */
-static void
-new_case(struct req *q)
+void
+intake_new_case(struct req *q)
 {
 	struct intake *in = q->in;
 	struct env *env = in->env;
@@ -453,17 +304,18 @@ new_case(struct req *q)
 		refill(in);
 	reference_from_seq(env->secret.ref_key, q->seq, q->ref);
 	workdays_parse_weekend(env->conf->weekend, &mask);
-	if (workdays_add(today(), e ? (unsigned)e->sla[q->kind - 1] : 5, mask,
-			 hol, nh, &due) < 0)
-		due = today();
+	if (workdays_add(intake_today(), e ? (unsigned)e->sla[q->kind - 1] : 5,
+			 mask, hol, nh, &due) < 0)
+		due = intake_today();
 	workdays_format_date(due, q->due);
-	fmt_ref(q, q->ref, shown, sizeof(shown));
-	struct catalog_arg a[] = {{"kind", text_of(q, kind_key[q->kind])},
-				  {"ref", shown},
-				  {"entity", entity_name(q, q->entity)},
-				  {"due", q->due}};
-	if (render(q, "case_filed", a, 4) < 0) {
-		finish(q, 0);
+	intake_fmt_ref(q, q->ref, shown, sizeof(shown));
+	struct catalog_arg a[] = {
+		{"kind", intake_text_of(q, intake_kind_key[q->kind])},
+		{"ref", shown},
+		{"entity", intake_entity_name(q, q->entity)},
+		{"due", q->due}};
+	if (intake_render(q, "case_filed", a, 4) < 0) {
+		intake_finish(q, 0);
 		return;
 	}
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)q->seq);
@@ -472,7 +324,7 @@ new_case(struct req *q)
 	snprintf(parts, sizeof(parts), "%u", q->parts);
 	char *ctext = strndup(q->case_text, q->case_text_len);
 	if (!ctext) {
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	const char *p[] = {q->src,
@@ -484,7 +336,7 @@ new_case(struct req *q)
 			   q->ref,
 			   kind_sql[q->kind],
 			   q->entity,
-			   lang_code(q->lang),
+			   intake_lang_code(q->lang),
 			   ctext,
 			   q->due,
 			   q->reply,
@@ -499,7 +351,7 @@ new_case(struct req *q)
 				14, p, on_case, q);
 	free(ctext);
 	if (pg_client_cb_lost(env->pg, r))
-		finish(q, 0);
+		intake_finish(q, 0);
 }
 
 static void
@@ -529,12 +381,12 @@ on_refill(void *arg, const struct pg_outcome *out)
 			refill(in);
 			return;
 		}
-		new_case(q);
+		intake_new_case(q);
 	}
 	/* the fetch failed: the waiting messages are redelivered later */
 	while ((q = in->wait_head)) {
 		in->wait_head = q->next;
-		finish(q, 0);
+		intake_finish(q, 0);
 	}
 	in->wait_tail = NULL;
 }
@@ -559,303 +411,6 @@ refill(struct intake *in)
 	}
 }
 
-/* Entity for a new case: the word after the keyword, else the first
- * alias in the text, else triage (SPEC §5). */
-static void
-resolve_entity(struct req *q, const char *text, size_t len, size_t tok_off,
-	       size_t tok_len)
-{
-	struct env *env = q->in->env;
-	const struct directory_entity *e = NULL;
-	uint8_t buf[TEXTNORM_MAX(64)];
-	int n;
-
-	if (tok_len && tok_len <= 64 &&
-	    (n = textnorm((const uint8_t *)text + tok_off, tok_len, buf,
-			  sizeof(buf))) > 0)
-		e = directory_match_token(env->dir, buf, (size_t)n);
-	if (!e) {
-		size_t cap = TEXTNORM_MAX(len < TEXT_MAX ? len : TEXT_MAX);
-		uint8_t *nb = malloc(cap ? cap : 1);
-		if (nb && (n = textnorm((const uint8_t *)text,
-					len < TEXT_MAX ? len : TEXT_MAX, nb,
-					cap)) > 0)
-			e = directory_match_text(env->dir, nb, (size_t)n);
-		free(nb);
-	}
-	snprintf(q->entity, sizeof(q->entity), "%s",
-		 e ? e->code : env->conf->triage_entity);
-}
-
-/* ---- step 2: decide ---------------------------------------------------------- */
-
-static int
-limited(const struct req *q)
-{
-	const struct conf *c = q->in->env->conf;
-	long long max = q->lim == LIM_CASES     ? c->limit_cases_day
-			: q->lim == LIM_LOOKUPS ? c->limit_lookups_hour
-			: q->lim == LIM_HELP    ? c->limit_help_hour
-						: 0;
-
-	return q->lim != LIM_NONE && q->count + 1 > max;
-}
-
-/* The reference checks shared by STATUS, INFO and STOP <ref>: renders
- * the reply for a bad, mistyped or unknown reference and returns 1, or
- * returns 0 when case row r (statement 2) is the sender's. */
-static int
-ref_problem(struct req *q, PGresult *r)
-{
-	if (q->cmd.ref_state != COMMAND_REF_OK)
-		return render_plain(q, "ref_bad"), 1;
-	if (!reference_valid(q->cmd.ref))
-		return render_ref(q, "ref_mistyped", q->cmd.ref), 1;
-	if (!r || PQntuples(r) != 1)
-		return render_ref(q, "ref_unknown", q->cmd.ref), 1;
-	return 0;
-}
-
-static void
-do_status(struct req *q, PGresult *r)
-{
-	char ref[REF_EN_SIZE];
-
-	q->outcome = "status";
-	if (ref_problem(q, r))
-		return;
-	snprintf(q->case_id, sizeof(q->case_id), "%s", PQgetvalue(r, 0, 0));
-	char skey[40];
-	snprintf(skey, sizeof(skey), "status.%s", PQgetvalue(r, 0, 2));
-	fmt_ref(q, PQgetvalue(r, 0, 1), ref, sizeof(ref));
-	struct catalog_arg a[] = {
-		{"ref", ref},
-		{"status", text_of(q, skey)},
-		{"entity", entity_name(q, PQgetvalue(r, 0, 3))},
-		{"due", PQgetvalue(r, 0, 4)},
-		{"updated", PQgetvalue(r, 0, 5)}};
-	render(q, PQgetvalue(r, 0, 6)[0] == 't' ? "status_overdue" : "status",
-	       a, 5);
-}
-
-static void
-do_my(struct req *q, PGresult *r)
-{
-	int n = r ? PQntuples(r) : 0;
-	char count[8];
-	struct evbuffer *b = evbuffer_new();
-
-	q->outcome = "list";
-	if (!n || !b) {
-		render_plain(q, "my_none");
-		if (b)
-			evbuffer_free(b);
-		return;
-	}
-	snprintf(count, sizeof(count), "%d", n);
-	struct catalog_arg h[] = {{"count", count}};
-	if (render(q, "my_header", h, 1) == 0)
-		evbuffer_add(b, q->reply, strlen(q->reply));
-	for (int i = 0; i < n; i++) {
-		char ref[REF_EN_SIZE], skey[40];
-		fmt_ref(q, PQgetvalue(r, i, 0), ref, sizeof(ref));
-		snprintf(skey, sizeof(skey), "status.%s", PQgetvalue(r, i, 1));
-		struct catalog_arg a[] = {
-			{"ref", ref},
-			{"status", text_of(q, skey)},
-			{"entity", entity_name(q, PQgetvalue(r, i, 2))}};
-		if (render(q, "my_line", a, 3) == 0) {
-			evbuffer_add(b, "\n", 1);
-			evbuffer_add(b, q->reply, strlen(q->reply));
-		}
-	}
-	evbuffer_add(b, "", 1);
-	free(q->reply);
-	q->reply = strdup((const char *)evbuffer_pullup(b, -1));
-	evbuffer_free(b);
-}
-
-static void
-file_draft(struct req *q, int choice)
-{
-	q->kind = (enum command_case_kind)choice;
-	q->case_text = q->draft;
-	q->case_text_len = strlen(q->draft);
-	q->post = POST_DEL_DRAFT;
-	resolve_entity(q, q->draft, q->case_text_len, 0, 0);
-	new_case(q);
-}
-
-static void
-decide(struct req *q, const struct pg_outcome *out)
-{
-	struct env *env = q->in->env;
-	const struct command *c = &q->cmd;
-	PGresult *sub = out->results[0], *await = out->results[1],
-		 *look = out->nresults > 2 ? out->results[2] : NULL;
-	const char *extra = NULL, *extra_p1 = NULL;
-
-	if (PQntuples(sub) == 1) {
-		const char *l = PQgetvalue(sub, 0, 0);
-		if (l[0]) {
-			q->lang =
-				strcmp(l, "en") == 0 ? CATALOG_EN : CATALOG_AR;
-			q->has_pref = 1;
-		}
-		q->opted_out = PQgetvalue(sub, 0, 1)[0] == 't';
-	}
-	if (PQntuples(await) == 1)
-		snprintf(q->await_id, sizeof(q->await_id), "%s",
-			 PQgetvalue(await, 0, 0));
-
-	if (q->loops + 1 >= env->conf->loop_threshold) {
-		q->in->loops++;
-		q->outcome = "loop"; /* recorded, not answered */
-		write_record(q, NULL, NULL);
-		return;
-	}
-	switch (c->kind) {
-	case COMMAND_STOP:
-		if (c->ref_state != COMMAND_REF_NONE) {
-			q->outcome = "mute";
-			if (!ref_problem(q, look)) {
-				snprintf(q->case_id, sizeof(q->case_id), "%s",
-					 PQgetvalue(look, 0, 0));
-				render_ref(q, "stop_case",
-					   PQgetvalue(look, 0, 1));
-				extra = "INSERT INTO case_mutes (case_id) "
-					"SELECT id FROM cases WHERE id = "
-					"$2::bigint AND msisdn = $1 ON "
-					"CONFLICT DO NOTHING";
-				extra_p1 = q->case_id;
-			}
-			break;
-		}
-		q->outcome = "stop";
-		if (!q->opted_out) /* confirmed once */
-			render_plain(q, "stop_all");
-		extra = "INSERT INTO subscribers (msisdn, opted_out, "
-			"opted_out_at) VALUES ($1, true, now()) ON CONFLICT "
-			"(msisdn) DO UPDATE SET opted_out = true, opted_out_at "
-			"= now(), updated_at = now()";
-		break;
-	case COMMAND_START:
-		q->outcome = "start";
-		render_plain(q, "start");
-		extra = "INSERT INTO subscribers (msisdn, opted_out) VALUES "
-			"($1, false) ON CONFLICT (msisdn) DO UPDATE SET "
-			"opted_out = false, opted_out_at = NULL, updated_at = "
-			"now()";
-		break;
-	case COMMAND_HELP:
-		q->outcome = limited(q) ? "limited" : "help";
-		if (!limited(q))
-			render_plain(q, "help");
-		break;
-	case COMMAND_LANG:
-		q->outcome = "language";
-		q->lang = c->lang == COMMAND_LANG_EN ? CATALOG_EN : CATALOG_AR;
-		render_plain(q, "lang_set");
-		extra = "INSERT INTO subscribers (msisdn, lang) VALUES ($1, "
-			"$2) "
-			"ON CONFLICT (msisdn) DO UPDATE SET lang = $2, "
-			"updated_at = now()";
-		extra_p1 = lang_code(q->lang);
-		break;
-	default:
-		goto rest;
-	}
-	write_record(q, extra, extra_p1);
-	return;
-
-rest:
-	/* Row 5: a pending exchange. A guided draft takes its digit, and
-	 * the reply follows the draft's language when nothing else says. */
-	if (q->draft && c->choice >= 0 && c->choice <= 3) {
-		enum text_script ds = textnorm_script((const uint8_t *)q->draft,
-						      strlen(q->draft));
-		if (!q->has_pref && ds != TEXT_SCRIPT_NONE)
-			q->lang = ds == TEXT_SCRIPT_LATIN ? CATALOG_EN
-							  : CATALOG_AR;
-		if (c->choice == 0) {
-			q->outcome = "draft_cancelled";
-			q->post = POST_DEL_DRAFT;
-			render_plain(q, "guided_cancelled");
-			write_record(q, NULL, NULL);
-		} else {
-			file_draft(q, c->choice);
-		}
-		return;
-	}
-	if (q->await_id[0]) {
-		q->outcome = "note";
-		snprintf(q->case_id, sizeof(q->case_id), "%s", q->await_id);
-		q->note = q->text;
-		q->note_len = q->len;
-		render_ref(q, "info_added", PQgetvalue(await, 0, 1));
-		write_record(q, NULL, NULL);
-		return;
-	}
-	switch (c->kind) {
-	case COMMAND_STATUS:
-		if (limited(q)) {
-			q->outcome = "limited";
-			render_plain(q, "limit_lookups");
-		} else {
-			do_status(q, look);
-		}
-		break;
-	case COMMAND_MY:
-		if (limited(q)) {
-			q->outcome = "limited";
-			render_plain(q, "limit_lookups");
-		} else {
-			do_my(q, look);
-		}
-		break;
-	case COMMAND_INFO:
-		q->outcome = "info";
-		if (ref_problem(q, look))
-			break;
-		if (!c->body_len) {
-			render_plain(q, "info_usage");
-			break;
-		}
-		q->outcome = "note";
-		snprintf(q->case_id, sizeof(q->case_id), "%s",
-			 PQgetvalue(look, 0, 0));
-		q->note = q->text + c->body_off;
-		q->note_len = c->body_len;
-		render_ref(q, "info_added", PQgetvalue(look, 0, 1));
-		break;
-	case COMMAND_NEW:
-		if (!c->body_len) {
-			q->outcome = "usage";
-			render_plain(q, "new_usage");
-			break;
-		}
-		if (limited(q)) {
-			q->outcome = "limited";
-			render_plain(q, "limit_cases");
-			break;
-		}
-		q->kind = c->case_kind;
-		q->case_text = q->text;
-		q->case_text_len = q->len;
-		resolve_entity(q, q->text, q->len, c->token_off, c->token_len);
-		new_case(q);
-		return;
-	case COMMAND_TEXT:
-	default:
-		q->outcome = "draft";
-		q->post = POST_SET_DRAFT;
-		if (!limited(q))
-			render_plain(q, "guided_prompt");
-		break;
-	}
-	write_record(q, NULL, NULL);
-}
-
 static void
 on_read(void *arg, const struct pg_outcome *out)
 {
@@ -866,10 +421,10 @@ on_read(void *arg, const struct pg_outcome *out)
 		LOG(LC_PG, LL_WARN, "intake=lookup_failed reason=%s",
 		    log_value(val, sizeof(val),
 			      out->ok ? "results" : out->err));
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
-	decide(q, out);
+	intake_decide(q, out);
 }
 
 static void
@@ -880,7 +435,7 @@ read_step(struct req *q)
 	const char *p1[] = {q->src};
 
 	if (!job) {
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	pg_job_add(job,
@@ -914,7 +469,7 @@ read_step(struct req *q)
 	}
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_read, q)))
-		finish(q, 0);
+		intake_finish(q, 0);
 }
 
 /* ---- step 1: Redis --------------------------------------------------------- */
@@ -934,7 +489,7 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 			      : reply && reply->type == REDIS_REPLY_ERROR
 				      ? reply->str
 				      : "unexpected reply"));
-		finish(q, 0);
+		intake_finish(q, 0);
 		return;
 	}
 	q->loops = reply->element[0]->integer;
@@ -996,7 +551,7 @@ pre_step(struct req *q)
 		lens[i] = strlen(argv[i]);
 	int r = redis_client_command(env->redis, 6, argv, lens, on_pre, q);
 	if (r == -EINVAL || r == -ENOMEM || r == -ESHUTDOWN)
-		finish(q, 0);
+		intake_finish(q, 0);
 }
 
 /* ---- entry ----------------------------------------------------------------- */
@@ -1012,7 +567,7 @@ not_ready(void *arg)
 	    "intake=deferred from=%s reason=\"not ready (PostgreSQL, "
 	    "entities, triage entity or catalogue)\"",
 	    tag);
-	finish(q, 0);
+	intake_finish(q, 0);
 }
 
 /* Keeps an address usable inside a Redis key: digits and '+' only. */
@@ -1115,7 +670,7 @@ intake_free(struct intake *in)
 		return;
 	while ((q = in->wait_head)) {
 		in->wait_head = q->next;
-		finish(q, 0);
+		intake_finish(q, 0);
 	}
 	reply_free(in->reply);
 	free(in);

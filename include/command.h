@@ -36,11 +36,13 @@ enum command_lang {
 	COMMAND_LANG_EN,
 };
 
+/* The values are the digits of the guided flow's question ("reply 1
+ * complaint, 2 suggestion, 3 enquiry"): a choice maps onto them as is. */
 enum command_case_kind {
 	COMMAND_CASE_NONE = 0,
-	COMMAND_CASE_COMPLAINT,
-	COMMAND_CASE_SUGGESTION,
-	COMMAND_CASE_ENQUIRY,
+	COMMAND_CASE_COMPLAINT = 1,
+	COMMAND_CASE_SUGGESTION = 2,
+	COMMAND_CASE_ENQUIRY = 3,
 };
 
 enum command_ref_state {
