@@ -122,7 +122,8 @@ after_commit(struct req *q, const char *outbox_id)
 	size_t clens[6];
 	for (int i = 0; i < 6; i++)
 		clens[i] = strlen(cargv[i]);
-	redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
+	if (q->kloop[0]) /* else recorded without the Redis step */
+		redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
 	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
 		 q->src);
 	if (q->post == POST_SET_DRAFT) {
@@ -582,6 +583,27 @@ copy_addr(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+/* The address as the sender gave it, printable ASCII only (a record). */
+static void
+copy_printable(char *dst, size_t cap, const char *src)
+{
+	size_t n = 0;
+
+	for (const char *p = src; *p && n + 1 < cap; p++)
+		dst[n++] = *p > ' ' && *p <= '~' ? *p : '?';
+	if (!n && cap > 1)
+		dst[n++] = '-';
+	dst[n] = '\0';
+}
+
+/* Addressed to the service: the short code, with or without a '+'. */
+static int
+for_service(const struct env *env, const char *dst)
+{
+	return strcmp(dst[0] == '+' ? dst + 1 : dst, env->conf->short_code) ==
+	       0;
+}
+
 int
 intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	      void *arg)
@@ -617,8 +639,17 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	int n = q->norm ? textnorm((const uint8_t *)q->text, mlen, q->norm,
 				   TEXTNORM_MAX(mlen) + 1)
 			: -ENOMEM;
-	if (n < 0 || !q->src[0] || !env->catalog ||
-	    !directory_ready(env->dir) ||
+	if (n >= 0 && (!q->src[0] || !for_service(env, q->dst)) &&
+	    pg_client_state(env->pg) == PG_READY) {
+		/* Recorded, never answered: no number to answer, or not
+		 * addressed to the service. */
+		q->outcome = q->src[0] ? "other_address" : "no_reply_address";
+		if (!q->src[0])
+			copy_printable(q->src, sizeof(q->src), m->src);
+		intake_write_record(q, NULL, NULL);
+		return 0;
+	}
+	if (n < 0 || !env->catalog || !directory_ready(env->dir) ||
 	    !directory_entity(env->dir, env->conf->triage_entity) ||
 	    pg_client_state(env->pg) != PG_READY) {
 		if (!directory_ready(env->dir) &&
@@ -634,6 +665,8 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	}
 	q->nlen = (size_t)n;
 	command_parse((const uint8_t *)q->text, q->len, &q->cmd);
+	if (q->nlen == 0) /* blank: tell how to use the service */
+		q->cmd.kind = COMMAND_HELP;
 	enum text_script s = q->cmd.script;
 	q->lang = s == TEXT_SCRIPT_LATIN                       ? CATALOG_EN
 		  : s == TEXT_SCRIPT_ARABIC                    ? CATALOG_AR

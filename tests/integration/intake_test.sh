@@ -99,6 +99,10 @@ SAR_TEXT="S it would help families a lot if the buses to the university ran ever
 	mo $D 'ucs2="١"'
 	mo $E 'text="hello"'
 	mo $E 'text="0"'
+	mo $E 'text="   "'
+	echo 'send mo from=Batelco to=80008001 text="Your bill is ready"'
+	echo 'expect deliver_sm_resp status=0 timeout=20s'
+	mo $E 'text="C EWA sent to the wrong number"' | sed 's/to=80008001/to=80001234/'
 	printf 'send mo from=%s to=%s parts=3 order=3,1,2 ucs2="%s"\n' $F $SC "$AR_LONG"
 	printf 'expect deliver_sm_resp status=0 timeout=20s\n%.0s' 1 2 3
 	printf 'send mo from=%s to=%s parts=2 udh=sar text="%s"\n' $G $SC "$SAR_TEXT"
@@ -164,7 +168,13 @@ check "guided in Arabic: Arabic-Indic ١ files it" \
 	[ "$(sql "SELECT kind || '|' || entity || '|' || lang FROM cases WHERE msisdn = '$D'")" = "complaint|MOW|ar" ]
 check "guided reply offers 1/2/3/0" grep -q '1.*2.*3.*0' <<<"$(replies p1 $C | sed -n 1p)"
 check "guided: 0 cancels, no case" \
-	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$E' ORDER BY id DESC LIMIT 1\") = draft_cancelled ]"
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$E' AND outcome = 'draft_cancelled'\") = 1 ]"
+check "a blank message gets the usage (help) reply, in the default language" \
+	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$E' AND body = '   '\")\" = help ] && grep -q 'حالة' <<<'$(replies p1 $E | sed -n 3p)'"
+check "a sender without a number is recorded, not answered" \
+	[ "$(sql "SELECT outcome FROM inbound_messages WHERE msisdn = 'Batelco'")" = no_reply_address ]
+check "a message to another address is recorded, not answered, files nothing" \
+	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE short_code = '80001234'\")\" = other_address ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ $(replies p1 $E | wc -l) = 3 ]"
 check "3-part Arabic UDH out of order: one message, exactly the text sent" \
 	[ "$(sql "SELECT count(*) || '|' || bool_and(original_text = '$AR_LONG') FROM cases WHERE msisdn = '$F'")" = "1|true" ]
 check "its inbound record says 3 parts, complete" \
