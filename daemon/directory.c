@@ -32,6 +32,8 @@ struct alias {
 	char *norm; /* textnorm() form, NUL-terminated */
 	size_t len;
 	size_t entity;
+	int code; /* the entity's code: matches the token after a keyword,
+		     never a word inside the text ("post", "cap") */
 };
 
 struct snapshot {
@@ -46,6 +48,10 @@ struct snapshot {
 struct directory {
 	struct snapshot *cur;
 	int loading;
+	int again; /* asked to load while loading */
+	/* the owner's client pointer, read at each load (a reload may
+	 * replace the client) */
+	struct pg_client *const *pgp;
 	unsigned long long loads, failures;
 	directory_loaded_cb *cb;
 	void *cb_arg;
@@ -89,7 +95,8 @@ norm_dup(const char *s, size_t *len)
 }
 
 static int
-add_alias(struct snapshot *s, size_t *cap, const char *text, size_t entity)
+add_alias(struct snapshot *s, size_t *cap, const char *text, size_t entity,
+	  int code)
 {
 	size_t len;
 	char *n;
@@ -106,7 +113,7 @@ add_alias(struct snapshot *s, size_t *cap, const char *text, size_t entity)
 		s->aliases = a;
 		*cap = nc;
 	}
-	s->aliases[s->naliases++] = (struct alias){n, len, entity};
+	s->aliases[s->naliases++] = (struct alias){n, len, entity, code};
 	return 0;
 }
 
@@ -147,13 +154,13 @@ snapshot_build(const struct pg_outcome *out)
 		if (!d->name_en || !d->name_ar)
 			goto fail;
 		/* The code itself is an alias. */
-		if (add_alias(s, &acap, d->code, s->nents - 1) < 0)
+		if (add_alias(s, &acap, d->code, s->nents - 1, 1) < 0)
 			goto fail;
 	}
 	for (int i = 0; i < PQntuples(a); i++) {
 		size_t ent = find_code(s, PQgetvalue(a, i, 0));
 		if (ent != (size_t)-1 &&
-		    add_alias(s, &acap, PQgetvalue(a, i, 1), ent) < 0)
+		    add_alias(s, &acap, PQgetvalue(a, i, 1), ent, 0) < 0)
 			goto fail;
 	}
 	n = PQntuples(h);
@@ -195,14 +202,19 @@ on_loaded(void *arg, const struct pg_outcome *out)
 	}
 	if (d->cb)
 		d->cb(d->cb_arg, s != NULL);
+	if (d->again) { /* an import may have committed after we read */
+		d->again = 0;
+		directory_load(d);
+	}
 }
 
 struct directory *
-directory_new(directory_loaded_cb *cb, void *arg)
+directory_new(struct pg_client *const *pgp, directory_loaded_cb *cb, void *arg)
 {
 	struct directory *d = calloc(1, sizeof(*d));
 
 	if (d) {
+		d->pgp = pgp;
 		d->cb = cb;
 		d->cb_arg = arg;
 	}
@@ -219,12 +231,15 @@ directory_free(struct directory *d)
 }
 
 int
-directory_load(struct directory *d, struct pg_client *pg)
+directory_load(struct directory *d)
 {
+	struct pg_client *pg = *d->pgp;
 	struct pg_job *job;
 
-	if (d->loading)
+	if (d->loading) {
+		d->again = 1;
 		return -EALREADY;
+	}
 	job = pg_job_new();
 	if (!job)
 		return -ENOMEM;
@@ -264,10 +279,12 @@ directory_entity(const struct directory *d, const char *code)
 	return &d->cur->ents[i];
 }
 
+/* A word starts at norm[at] (normalised text: words are separated by
+ * single spaces). */
 static int
-boundary(const uint8_t *t, size_t len, size_t at)
+boundary(const uint8_t *t, size_t at)
 {
-	return at == 0 || at >= len || t[at] == ' ' || t[at - 1] == ' ';
+	return at == 0 || t[at - 1] == ' ';
 }
 
 const struct directory_entity *
@@ -325,10 +342,10 @@ directory_match_text(const struct directory *d, const uint8_t *norm, size_t len)
 		return NULL;
 	for (size_t i = 0; i < d->cur->naliases; i++) {
 		const struct alias *a = &d->cur->aliases[i];
-		if (!d->cur->ents[a->entity].active || a->len > len)
+		if (a->code || !d->cur->ents[a->entity].active || a->len > len)
 			continue;
 		for (size_t at = 0; at + a->len <= len && at <= best_at; at++) {
-			if (!boundary(norm, len, at))
+			if (!boundary(norm, at))
 				continue;
 			size_t pl = memcmp(norm + at, a->norm, a->len) == 0
 					    ? 0

@@ -9,8 +9,9 @@
  * to date once per process, the first time PostgreSQL is reachable,
  * before the gateway reports ready (a short blocking step; see migrate.c).
  *
- * Carrier links, intake and the dispatcher arrive with later modules and
- * hang off this struct.
+ * The application modules (MO routing, intake, replies, the entity
+ * directory) see the gateway through struct env (env.h), which this file
+ * owns and updates on reload.
  */
 #include "config.h"
 
@@ -151,7 +152,7 @@ schema_step(evutil_socket_t fd, short what, void *arg)
 			LOG(LC_PG, LL_INFO, "schema=current version=%d", to);
 		if (n >= 0) {
 			gw->schema_version = to;
-			directory_load(gw->env.dir, gw->env.pg);
+			directory_load(gw->env.dir);
 		}
 	}
 	PQfinish(conn);
@@ -171,6 +172,8 @@ on_pg_state(void *arg, enum pg_client_state old, enum pg_client_state now)
 
 	if (now == PG_READY && gw->schema_version < 0)
 		event_add(gw->schema_ev, &zero);
+	else if (now == PG_READY) /* back, or a new client after a reload */
+		directory_load(gw->env.dir);
 	check_ready(gw);
 }
 
@@ -427,6 +430,15 @@ gateway_reload(struct gateway *gw)
 		goto fail;
 	if (secret_load(c->secret_file, &sec, err, sizeof(err)) < 0)
 		goto fail;
+	if (memcmp(sec.ref_key, gw->env.secret.ref_key, sizeof(sec.ref_key))) {
+		/* references already issued would no longer map back, and
+		 * new ones could collide with them */
+		snprintf(err, sizeof(err),
+			 "%s: ref_key differs from the running one; it cannot "
+			 "change while the gateway runs",
+			 c->secret_file);
+		goto fail;
+	}
 	if (!(ncat = load_catalog(c->catalog_file, err, sizeof(err))))
 		goto fail;
 	if (pg_settings_differ(c, old) && !(npg = make_pg(gw, c))) {
@@ -593,7 +605,7 @@ gateway_new(struct loop *lp, struct conf *conf, char *err, size_t errlen)
 	gw->env.catalog = load_catalog(conf->catalog_file, err, errlen);
 	if (!gw->env.catalog)
 		goto fail;
-	gw->env.dir = directory_new(on_directory, gw);
+	gw->env.dir = directory_new(&gw->env.pg, on_directory, gw);
 	gw->intake = gw->env.dir ? intake_new(&gw->env) : NULL;
 	gw->mo = gw->intake ? mo_new(&gw->env, gw->intake) : NULL;
 	if (!gw->mo) {
@@ -651,14 +663,17 @@ gateway_free(struct gateway *gw)
 		return;
 	admin_free(gw->admin);
 	/* The clients fail what is pending into intake and the MO router,
-	 * which still find the links; then those go. */
+	 * which answer through the links; then the links run the submit
+	 * callbacks they owe into the replies; then intake and the router
+	 * go (whatever they still hold finds no link). */
 	pg_client_free(gw->env.pg);
 	gw->env.pg = NULL;
 	redis_client_free(gw->env.redis);
 	gw->env.redis = NULL;
+	links_free(gw->env.links);
+	gw->env.links = NULL;
 	intake_free(gw->intake);
 	mo_free(gw->mo);
-	links_free(gw->env.links);
 	directory_free(gw->env.dir);
 	catalog_free(gw->env.catalog);
 	if (gw->schema_ev)

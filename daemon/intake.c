@@ -65,21 +65,26 @@ static const char *const kind_sql[] = {"", "complaint", "suggestion",
 const char *const intake_kind_key[] = {"", "kind.complaint", "kind.suggestion",
 				       "kind.enquiry"};
 
-/* KEYS: loop counter, rate counter, draft. Returns {loops, count, draft
- * or nil}: what earlier, committed messages counted. */
+/* KEYS: loop counter, rate counter, draft, case counter. Returns {loops,
+ * count, draft or nil, cases}: what earlier, committed messages counted. */
 static const char pre_lua[] =
 	"return {tonumber(redis.call('GET', KEYS[1]) or '0'),\n"
 	"        tonumber(redis.call('GET', KEYS[2]) or '0'),\n"
-	"        redis.call('GET', KEYS[3])}\n";
+	"        redis.call('GET', KEYS[3]),\n"
+	"        tonumber(redis.call('GET', KEYS[4]) or '0')}\n";
 
 /* After the commit: counts this message. KEYS: loop counter, rate
- * counter; ARGV: the rate window in seconds (0: no rate class). */
+ * counter, case counter; ARGV: the rate window in seconds (0: not counted
+ * in its class), 1 when a case was filed. */
 static const char count_lua[] =
 	"if redis.call('INCR', KEYS[1]) == 1 then\n"
 	"  redis.call('EXPIRE', KEYS[1], 3600)\n"
 	"end\n"
 	"if ARGV[1] ~= '0' and redis.call('INCR', KEYS[2]) == 1 then\n"
 	"  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))\n"
+	"end\n"
+	"if ARGV[2] == '1' and redis.call('INCR', KEYS[3]) == 1 then\n"
+	"  redis.call('EXPIRE', KEYS[3], 90000)\n"
 	"end\n"
 	"return 0\n";
 
@@ -92,6 +97,7 @@ req_free(struct req *q)
 	free(q->norm);
 	free(q->draft);
 	free(q->reply);
+	free(q->reasm_id);
 	free(q);
 }
 
@@ -117,13 +123,22 @@ after_commit(struct req *q, const char *outbox_id)
 	struct env *env = q->in->env;
 	char key[64];
 
-	const char *cargv[] = {"EVAL",   count_lua, "2",
-			       q->kloop, q->klim,   q->win};
-	size_t clens[6];
-	for (int i = 0; i < 6; i++)
+	/* A filed case counts as a case (a guided "1" too), not in the
+	 * class its message was parsed as. */
+	int filed = strcmp(q->outcome, "case") == 0;
+	const char *cargv[] = {"EVAL",
+			       count_lua,
+			       "3",
+			       q->kloop,
+			       q->klim,
+			       q->kcases,
+			       filed && q->lim != LIM_CASES ? "0" : q->win,
+			       filed && q->lim != LIM_CASES ? "1" : "0"};
+	size_t clens[8];
+	for (int i = 0; i < 8; i++)
 		clens[i] = strlen(cargv[i]);
 	if (q->kloop[0]) /* else recorded without the Redis step */
-		redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
+		redis_client_command(env->redis, 8, cargv, clens, NULL, NULL);
 	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
 		 q->src);
 	if (q->post == POST_SET_DRAFT) {
@@ -174,6 +189,26 @@ intake_committed(struct req *q, const char *ob)
 }
 
 /*
+ * The loop guard (SPEC §5: not answered): the message still has its
+ * effect (an opt-out is honoured, a draft filed), only the reply goes;
+ * messages whose only effect is the reply are recorded as "loop".
+ */
+static void
+loop_filter(struct req *q)
+{
+	static const char *const reply_only[] = {
+		"status", "list", "help", "draft", "usage", "limited", "info"};
+
+	if (!q->looping)
+		return;
+	free(q->reply);
+	q->reply = NULL;
+	for (size_t i = 0; i < sizeof(reply_only) / sizeof(reply_only[0]); i++)
+		if (strcmp(q->outcome, reply_only[i]) == 0)
+			q->outcome = "loop";
+}
+
+/*
  * Records the message with q->outcome, q->case_id, q->note and q->reply
  * in one transaction, after extra_sql (one statement with $1 = the
  * sender, $2 = extra_p1) when given.
@@ -203,6 +238,7 @@ intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 		}
 	}
 	snprintf(parts, sizeof(parts), "%u", q->parts);
+	loop_filter(q);
 	const char *p[] = {q->src,
 			   q->dst,
 			   q->link,
@@ -213,11 +249,12 @@ intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 			   q->case_id[0] ? q->case_id : NULL,
 			   note,
 			   intake_lang_code(q->lang),
-			   q->reply};
+			   q->reply,
+			   q->reasm_id};
 	pg_job_add(job,
 		   "SELECT tawasul_record($1, $2, 'sms', $3, $4::integer, "
-		   "$5::boolean, $6, $7, $8::bigint, $9, $10, $11)",
-		   11, p);
+		   "$5::boolean, $6, $7, $8::bigint, $9, $10, $11, $12)",
+		   12, p);
 	free(note);
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_written, q)))
@@ -240,6 +277,11 @@ on_case(void *arg, const struct pg_outcome *out)
 	}
 	PGresult *r = out->results[0];
 	int created = PQgetvalue(r, 0, 0)[0] == 't';
+	if (!created && PQgetisnull(r, 0, 1)) {
+		q->outcome = "already_recorded"; /* a reassembly seen twice */
+		intake_committed(q, "");
+		return;
+	}
 	if (created) {
 		q->in->cases++;
 		q->outcome = "case";
@@ -323,6 +365,7 @@ intake_new_case(struct req *q)
 	snprintf(dur, sizeof(dur), "%u milliseconds",
 		 env->conf->timers.ms[T_DUP_WINDOW]);
 	snprintf(parts, sizeof(parts), "%u", q->parts);
+	loop_filter(q);
 	char *ctext = strndup(q->case_text, q->case_text_len);
 	if (!ctext) {
 		intake_finish(q, 0);
@@ -341,15 +384,16 @@ intake_new_case(struct req *q)
 			   ctext,
 			   q->due,
 			   q->reply,
-			   dur};
+			   dur,
+			   q->reasm_id};
 	int r = pg_client_query(env->pg,
 				"SELECT created, case_id, reference, kind, "
 				"entity, due_date, outbox_id FROM "
 				"tawasul_new_case($1, $2, 'sms', $3, "
 				"$4::integer, $5::boolean, $6::bigint, $7, "
 				"$8::case_kind, $9, $10, $11, $12::date, $13, "
-				"$14::interval)",
-				14, p, on_case, q);
+				"$14::interval, $15)",
+				15, p, on_case, q);
 	free(ctext);
 	if (pg_client_cb_lost(env->pg, r))
 		intake_finish(q, 0);
@@ -482,7 +526,7 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	char val[200];
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements != 3 ||
+	    reply->elements != 4 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		LOG(LC_REDIS, LL_WARN, "intake=redis_failed reason=%s",
 		    log_value(val, sizeof(val),
@@ -496,6 +540,9 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	q->loops = reply->element[0]->integer;
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
+			   : 0;
+	q->cases = reply->element[3]->type == REDIS_REPLY_INTEGER
+			   ? reply->element[3]->integer
 			   : 0;
 	if (reply->element[2]->type == REDIS_REPLY_STRING)
 		q->draft =
@@ -546,12 +593,15 @@ pre_step(struct req *q)
 		 : q->lim == LIM_CASES ? "90000"
 				       : "3700");
 	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
-	const char *argv[] = {"EVAL", pre_lua, "3", q->kloop, q->klim, kdraft};
-	size_t lens[6];
-	for (int i = 0; i < 6; i++)
+	snprintf(q->kcases, sizeof(q->kcases), "%srl:c:%s:%lld", pfx, q->src,
+		 (long long)(now / 86400));
+	const char *argv[] = {"EVAL",  pre_lua, "4",      q->kloop,
+			      q->klim, kdraft,  q->kcases};
+	size_t lens[7];
+	for (int i = 0; i < 7; i++)
 		lens[i] = strlen(argv[i]);
-	int r = redis_client_command(env->redis, 6, argv, lens, on_pre, q);
-	if (r == -EINVAL || r == -ENOMEM || r == -ESHUTDOWN)
+	int r = redis_client_command(env->redis, 7, argv, lens, on_pre, q);
+	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);
 }
 
@@ -571,16 +621,20 @@ not_ready(void *arg)
 	intake_finish(q, 0);
 }
 
-/* Keeps an address usable inside a Redis key: digits and '+' only. */
-static void
-copy_addr(char *dst, size_t cap, const char *src)
+/* A number a reply can go to: an optional '+' and 3 to 20 digits. Any
+ * other sender (alphanumeric, or with stray characters that would make it
+ * someone else's number if dropped) is recorded and not answered. */
+static int
+msisdn_ok(const char *s)
 {
 	size_t n = 0;
 
-	for (const char *p = src; *p && n + 1 < cap; p++)
-		if ((*p >= '0' && *p <= '9') || *p == '+')
-			dst[n++] = *p;
-	dst[n] = '\0';
+	if (*s == '+')
+		s++;
+	for (; *s; s++, n++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return n >= 3 && n <= 20;
 }
 
 /* The address as the sender gave it, printable ASCII only (a record). */
@@ -616,7 +670,12 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	q->in = in;
 	q->cb = cb;
 	q->arg = arg;
-	copy_addr(q->src, sizeof(q->src), m->src);
+	if (msisdn_ok(m->src))
+		snprintf(q->src, sizeof(q->src), "%s", m->src);
+	if (m->reasm_id && !(q->reasm_id = strdup(m->reasm_id))) {
+		free(q);
+		return -ENOMEM;
+	}
 	snprintf(q->dst, sizeof(q->dst), "%s", m->dst);
 	snprintf(q->link, sizeof(q->link), "%s", m->link ? m->link : "");
 	q->parts = m->parts;
@@ -625,6 +684,7 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	 * so a NUL here is an actual U+0000, dropped. */
 	q->text = malloc(m->len + 1);
 	if (!q->text) {
+		free(q->reasm_id);
 		free(q);
 		return -ENOMEM;
 	}
@@ -654,13 +714,10 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	    pg_client_state(env->pg) != PG_READY) {
 		if (!directory_ready(env->dir) &&
 		    pg_client_state(env->pg) == PG_READY)
-			directory_load(env->dir, env->pg);
+			directory_load(env->dir);
 		/* from the loop, as promised */
-		if (loop_defer_free(env->lp, not_ready, q) < 0) {
-			in->pending--;
-			req_free(q);
-			return -ENOMEM;
-		}
+		/* On failure loop_defer_free() has run not_ready() already. */
+		loop_defer_free(env->lp, not_ready, q);
 		return 0;
 	}
 	q->nlen = (size_t)n;
@@ -718,7 +775,7 @@ intake_pending(const struct intake *in)
 void
 intake_reload(struct intake *in)
 {
-	directory_load(in->env->dir, in->env->pg);
+	directory_load(in->env->dir);
 }
 
 void

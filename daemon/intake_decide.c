@@ -236,6 +236,12 @@ do_my(struct req *q, PGresult *r)
 static void
 file_draft(struct req *q, int choice)
 {
+	if (q->cases + 1 > q->in->env->conf->limit_cases_day) {
+		q->outcome = "limited"; /* the draft stays for tomorrow */
+		intake_render_plain(q, "limit_cases");
+		intake_write_record(q, NULL, NULL);
+		return;
+	}
 	q->kind = (enum command_case_kind)choice;
 	q->case_text = q->draft;
 	q->case_text_len = strlen(q->draft);
@@ -268,9 +274,7 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 
 	if (q->loops + 1 >= env->conf->loop_threshold) {
 		q->in->loops++;
-		q->outcome = "loop"; /* recorded, not answered */
-		intake_write_record(q, NULL, NULL);
-		return;
+		q->looping = 1; /* recorded and acted on, not answered */
 	}
 	switch (c->kind) {
 	case COMMAND_STOP:

@@ -42,7 +42,10 @@ struct req {
 	size_t nlen;
 	enum limit_class lim;
 	long long loops, count; /* earlier messages, committed */
-	char kloop[96], klim[96], win[16];
+	long long cases;        /* cases filed today */
+	char kloop[96], klim[96], kcases[96], win[16];
+	int looping; /* the loop guard holds: effects, but no reply */
+	char *reasm_id; /* a joined message's reassembly, else NULL */
 	char *draft; /* the guided draft, if any */
 	enum catalog_lang lang;
 	int has_pref; /* lang is the sender's saved choice */

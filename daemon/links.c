@@ -219,7 +219,7 @@ links_free(struct links *ls)
 size_t
 links_count(const struct links *ls)
 {
-	return ls->nlive;
+	return ls ? ls->nlive : 0;
 }
 
 struct smsc_link *
@@ -231,6 +231,8 @@ links_get(const struct links *ls, size_t i)
 struct smsc_link *
 links_find(const struct links *ls, const char *name)
 {
+	if (!ls || !name)
+		return NULL;
 	for (size_t i = 0; i < ls->nlive; i++)
 		if (strcmp(smsc_link_name(ls->live[i]), name) == 0)
 			return ls->live[i];

@@ -21,8 +21,8 @@
  * Parts of a message that never completes are delivered joined with gap
  * markers by the periodic sweep, after the reassembly timeout.
  *
- * USSD (ussd_service_op present) gets ESME_RX_T_APPN until the USSD
- * dialogue exists, so the carrier keeps it.
+ * USSD (ussd_service_op present) gets ESME_RX_P_APPN until the USSD
+ * dialogue exists: the network ends the session instead of redelivering.
  *
  * Owns the MOs in flight; a link answered after a reload is found again by
  * name and id (a rebuilt link does not answer its predecessor's MOs).
@@ -51,7 +51,7 @@
 #include "ucs2.h"
 
 #define SWEEP_MAX   32
-#define CLAIM_LEASE 60000 /* ms a completer holds a message */
+#define CLAIM_LEASE 300000 /* ms a completer holds a message */
 
 struct mo {
 	struct env *env;
@@ -69,11 +69,50 @@ struct mo_job {
 	char link[CONF_NAME_MAX];
 	uint64_t link_id;
 	struct smsc_mo_ref ref;
-	int answer;                    /* 0 for a swept message */
-	char key[REASM_STORE_KEY_MAX]; /* a completed reassembly */
+	int answer;               /* 0 for a swept message */
+	struct reasm_claim claim; /* a completed reassembly (key set) */
+	char reasm_id[24];
 	char src[SMPP_ADDR_MAX], dst[SMPP_ADDR_MAX];
 	const char *what; /* for the log */
 };
+
+/* Copies a string from the network as printable ASCII ('?' for anything
+ * else), so that it is safe as a text parameter, a key or a log value. */
+static void
+printable(char *dst, size_t cap, const char *src)
+{
+	size_t n = 0;
+
+	for (const char *p = src; *p && n + 1 < cap; p++)
+		dst[n++] = *p >= ' ' && *p <= '~' ? *p : '?';
+	dst[n] = '\0';
+}
+
+/*
+ * The alphabet of an SMPP data_coding, as text_decode_mo() takes it: the
+ * SMPP values 0-15 as they are (0 GSM, 1 IA5, 3 Latin-1, 8 UCS-2; the
+ * rest are octets, kept as Latin-1), and the GSM 03.38 data coding
+ * schemes above (general data coding 0x00-0x3F and 0xF0-0xFF by their
+ * alphabet bits, message waiting groups 0xC0-0xEF), so that an Arabic
+ * flash SMS (0x18) is read as UCS-2.
+ */
+static uint8_t
+alphabet(uint8_t dcs)
+{
+	if (dcs <= 0x0f)
+		return dcs == 0 || dcs == 1 || dcs == 8 ? dcs : 3;
+	if (dcs <= 0x3f) {
+		unsigned a = (dcs >> 2) & 3;
+		return a == 0 ? 0 : a == 2 ? 8 : 3;
+	}
+	if (dcs >= 0xc0 && dcs <= 0xdf)
+		return 0;
+	if (dcs >= 0xe0 && dcs <= 0xef)
+		return 8;
+	if (dcs >= 0xf0)
+		return dcs & 0x04 ? 3 : 0;
+	return 3; /* reserved groups: keep the octets */
+}
 
 static struct mo_job *
 job_new(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
@@ -91,8 +130,8 @@ job_new(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
 		j->answer = 1;
 	}
 	if (pdu) {
-		snprintf(j->src, sizeof(j->src), "%s", pdu->source.addr);
-		snprintf(j->dst, sizeof(j->dst), "%s", pdu->dest.addr);
+		printable(j->src, sizeof(j->src), pdu->source.addr);
+		printable(j->dst, sizeof(j->dst), pdu->dest.addr);
 	}
 	mo->pending++;
 	return j;
@@ -115,7 +154,7 @@ job_done(struct mo_job *j, uint32_t status)
 		    "link=%s mo=%s from=%s status=0x%02x%s", j->link, j->what,
 		    tag, status, r < 0 ? " answered=no" : "");
 	}
-	if (status != SMPP_ESME_ROK)
+	if (j->answer && status != SMPP_ESME_ROK)
 		mo->deferred++;
 	mo->pending--;
 	free(j);
@@ -140,13 +179,11 @@ on_committed(void *arg, int committed)
 	struct mo_job *j = arg;
 	struct mo *mo = j->mo;
 
-	if (j->key[0]) {
-		struct reasm_store_opts o = store_opts(mo);
+	if (j->claim.key[0]) {
 		if (committed)
-			reasm_store_finish(mo->env->redis, &o, j->key, NULL,
-					   NULL);
+			reasm_store_finish(mo->env->redis, &j->claim);
 		else
-			reasm_store_release(mo->env->redis, j->key);
+			reasm_store_release(mo->env->redis, &j->claim);
 	}
 	job_done(j, committed ? SMPP_ESME_ROK : SMPP_ESME_RX_T_APPN);
 }
@@ -163,6 +200,7 @@ to_intake(struct mo_job *j, const uint8_t *text, size_t len, unsigned parts,
 		.len = len,
 		.parts = parts,
 		.complete = complete,
+		.reasm_id = j->reasm_id[0] ? j->reasm_id : NULL,
 	};
 
 	if (intake_submit(j->mo->intake, &m, on_committed, j) < 0) {
@@ -184,9 +222,14 @@ on_part(void *arg, enum reasm_store_result r, struct reasm_msg *msg,
 	case REASM_STORE_COMPLETE:
 		j->what = "joined";
 		j->mo->joined++;
-		snprintf(j->key, sizeof(j->key), "%s", msg->key);
-		to_intake(j, msg->text, msg->len, msg->total, msg->complete,
+		j->claim = msg->claim;
+		snprintf(j->reasm_id, sizeof(j->reasm_id), "%s", msg->id);
+		to_intake(j, msg->text, msg->len, msg->have, msg->complete,
 			  j->link);
+		return;
+	case REASM_STORE_RETRY:
+		j->what = "part_later"; /* its message is being delivered */
+		job_done(j, SMPP_ESME_RX_T_APPN);
 		return;
 	case REASM_STORE_STORED:
 		j->what = "part_stored";
@@ -256,7 +299,7 @@ receipt(struct mo *mo, struct mo_job *j, const struct smpp_pdu *pdu)
 
 	text[n < 0 ? 0 : n] = '\0';
 	if (pdu->has_receipted_id)
-		snprintf(id, sizeof(id), "%s", pdu->receipted_message_id);
+		printable(id, sizeof(id), pdu->receipted_message_id);
 	else
 		receipt_field(text, "id:", id, sizeof(id));
 	receipt_field(text, "stat:", stat, sizeof(stat));
@@ -292,8 +335,10 @@ mo_deliver(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
 		return;
 	}
 	if (pdu->has_ussd_op) {
-		j->what = "ussd_deferred";
-		job_done(j, SMPP_ESME_RX_T_APPN);
+		/* No USSD dialogue yet: a permanent refusal ends the session
+		 * at once instead of a redelivery loop. */
+		j->what = "ussd_not_served";
+		job_done(j, SMPP_ESME_RX_P_APPN);
 		return;
 	}
 	concat_parse(pdu, &ci);
@@ -301,17 +346,16 @@ mo_deliver(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
 		struct reasm_store_opts o = store_opts(mo);
 		mo->parts++;
 		if (reasm_store_add(mo->env->redis, &o, j->src, j->dst, j->link,
-				    pdu->data_coding, &ci, on_part, j) < 0)
-			on_part(j, REASM_STORE_ERROR, NULL, "out of memory");
+				    alphabet(pdu->data_coding), &ci, on_part,
+				    j) < 0)
+			on_part(j, REASM_STORE_ERROR, NULL, "not stored");
 		return;
 	}
 	size_t cap = 3 * ci.ud_len + 3;
 	uint8_t *text = malloc(cap);
-	int n = text ? text_decode_mo(pdu->data_coding, ci.ud, ci.ud_len, text,
-				      cap)
+	int n = text ? text_decode_mo(alphabet(pdu->data_coding), ci.ud,
+				      ci.ud_len, text, cap)
 		     : -ENOMEM;
-	if (n == -ENOTSUP) /* an unknown coding: keep the octets as Latin-1 */
-		n = text_decode_mo(3, ci.ud, ci.ud_len, text, cap);
 	if (n < 0) {
 		free(text);
 		j->what = "undecodable";
@@ -343,12 +387,13 @@ on_swept(void *arg, struct reasm_msg *msg, const char *err)
 	}
 	struct mo_job *j = job_new(mo, NULL, NULL, (struct smsc_mo_ref){0});
 	if (!j) {
-		reasm_store_release(mo->env->redis, msg->key);
+		reasm_store_release(mo->env->redis, &msg->claim);
 		return;
 	}
 	snprintf(j->src, sizeof(j->src), "%s", msg->src);
 	snprintf(j->dst, sizeof(j->dst), "%s", msg->dst);
-	snprintf(j->key, sizeof(j->key), "%s", msg->key);
+	j->claim = msg->claim;
+	snprintf(j->reasm_id, sizeof(j->reasm_id), "%s", msg->id);
 	snprintf(j->link, sizeof(j->link), "%s", msg->link);
 	j->what = "swept";
 	mo->swept++;
@@ -357,7 +402,7 @@ on_swept(void *arg, struct reasm_msg *msg, const char *err)
 	    "delivered=joined_with_"
 	    "gaps",
 	    j->link, msg->have, msg->total);
-	to_intake(j, msg->text, msg->len, msg->total, msg->complete, j->link);
+	to_intake(j, msg->text, msg->len, msg->have, msg->complete, j->link);
 }
 
 static void

@@ -559,7 +559,7 @@ redis_client_command(struct redis_client *rc, int argc, const char **argv,
 	if (redisAsyncCommandArgv(rc->ac, rc_on_reply, cmd, argc, argv,
 				  argvlen) != REDIS_OK) {
 		cmd->hiredis = 0;
-		return rc_fail_at_once(rc, cmd, ENOMEM, "out of memory");
+		return rc_fail_at_once(rc, cmd, EIO, "out of memory");
 	}
 	cmd->queued = 1;
 	TAILQ_INSERT_TAIL(&rc->pending, cmd, link);

@@ -6,8 +6,11 @@
  * with an 8-bit reference), every part is submitted on the link the MO
  * came in on when that link can submit, else on any link that can. When
  * every part has its submit_sm_resp, one UPDATE records state, status,
- * message ids and the part count. A row that could not go out stays
- * 'pending' with the reason in last_error, for the dispatcher to retry.
+ * message ids (in part order) and the part count. The row was written
+ * 'sending'; it becomes 'sent', 'failed' (the SMSC refused it for good),
+ * or 'pending' with the reason in last_error when another attempt makes
+ * sense (no bound link, link lost, throttled, queue full, system error),
+ * for the dispatcher to retry.
  *
  * Owns the sends in flight (reply_pending() counts them for the drain).
  */
@@ -27,6 +30,14 @@
 #include "smpp_session.h"
 #include "smsc_link.h"
 
+struct send;
+
+/* The cookie of one part's submit. */
+struct part {
+	struct send *s;
+	int idx;
+};
+
 struct send {
 	struct reply *r;
 	char outbox_id[24];
@@ -34,8 +45,24 @@ struct send {
 	int nparts, answered, failed;
 	uint32_t status; /* the first failure, else 0 */
 	char ids[MTPLAN_PARTS_MAX][SMPP_MESSAGE_ID_MAX];
+	struct part parts[MTPLAN_PARTS_MAX];
 	int truncated;
 };
+
+/* SMSC answers worth another attempt later; anything else is final. */
+static int
+temporary(uint32_t status)
+{
+	switch (status) {
+	case 0x08: /* ESME_RSYSERR */
+	case 0x14: /* ESME_RMSGQFUL */
+	case 0x58: /* ESME_RTHROTTLED */
+	case 0x64: /* ESME_RX_T_APPN */
+		return 1;
+	default:
+		return status >= 0xffffff00u; /* link lost, stopped */
+	}
+}
 
 struct reply {
 	struct env *env;
@@ -89,14 +116,14 @@ record(struct reply *r, const char *outbox_id, const char *state, int parts,
 	static const char sql[] =
 		"UPDATE outbox SET state = $2, parts = NULLIF($3, "
 		"'0')::smallint, "
-		"submit_status = $4::integer, message_ids = $5::text[], "
+		"submit_status = $4::bigint, message_ids = $5::text[], "
 		"last_error = $6, attempts = attempts + 1, "
 		"sent_at = CASE WHEN $2 = 'sent' THEN now() END, "
 		"next_attempt = now() + interval '1 minute' WHERE id = $1";
 	char sparts[8], sstatus[16];
 
 	snprintf(sparts, sizeof(sparts), "%d", parts);
-	snprintf(sstatus, sizeof(sstatus), "%d", (int)status);
+	snprintf(sstatus, sizeof(sstatus), "%lu", (unsigned long)status);
 	const char *params[] = {outbox_id, state, sparts, sstatus, ids, why};
 	r->pending++;
 	if (pg_client_cb_lost(r->env->pg,
@@ -108,16 +135,16 @@ record(struct reply *r, const char *outbox_id, const char *state, int parts,
 static void
 on_part_sent(void *arg, uint32_t status, const char *message_id)
 {
-	struct send *s = arg;
+	struct part *pt = arg;
+	struct send *s = pt->s;
 	struct reply *r = s->r;
 
 	if (status != 0 && !s->failed) {
 		s->failed = 1;
 		s->status = status;
 	}
-	if (s->answered < MTPLAN_PARTS_MAX)
-		snprintf(s->ids[s->answered], sizeof(s->ids[0]), "%s",
-			 message_id ? message_id : "");
+	snprintf(s->ids[pt->idx], sizeof(s->ids[0]), "%s",
+		 message_id ? message_id : "");
 	if (++s->answered < s->nparts)
 		return;
 
@@ -143,8 +170,8 @@ on_part_sent(void *arg, uint32_t status, const char *message_id)
 		/* Link lost or stopped: worth another try; an SMSC refusal
 		 * was final for this attempt. */
 		record(r, s->outbox_id,
-		       s->status >= 0xffffff00u ? "pending" : "failed",
-		       s->nparts, s->status, ids, why);
+		       temporary(s->status) ? "pending" : "failed", s->nparts,
+		       s->status, ids, why);
 	} else {
 		r->sent++;
 		record(r, s->outbox_id, "sent", s->nparts, 0, ids, NULL);
@@ -217,8 +244,15 @@ reply_send(struct reply *r, const char *outbox_id, const char *link,
 		p.registered_delivery = 1;
 		p.short_message = plan->part[i].octets;
 		p.sm_length = (uint8_t)plan->part[i].len;
-		if (smsc_link_submit(l, &p, on_part_sent, s) < 0)
-			on_part_sent(s, SMPP_SUBMIT_STOPPED, "");
+		s->parts[i] = (struct part){s, i};
+		if (smsc_link_submit(l, &p, on_part_sent, &s->parts[i]) < 0) {
+			/* the parts after it are not sent; the row is
+			 * marked for another attempt (pending) */
+			for (int k = i; k < plan->nparts; k++)
+				on_part_sent(&s->parts[k], SMPP_SUBMIT_STOPPED,
+					     "");
+			break;
+		}
 	}
 	s = NULL; /* owned by the callbacks now */
 out:

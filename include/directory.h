@@ -21,12 +21,16 @@ struct directory_entity {
 /* Runs after each load attempt (ok = 1 when the new snapshot is in). */
 typedef void directory_loaded_cb(void *arg, int ok);
 
-struct directory *directory_new(directory_loaded_cb *cb, void *arg);
+/* Loads through *pgp (read at each load: the owner may replace the
+ * client). */
+struct directory *directory_new(struct pg_client *const *pgp,
+				directory_loaded_cb *cb, void *arg);
 void directory_free(struct directory *d);
 
-/* Starts a load on pg; the current snapshot stays until the new one is
- * complete. Returns 0, -EALREADY (a load is running) or -ENOMEM. */
-int directory_load(struct directory *d, struct pg_client *pg);
+/* Starts a load; the current snapshot stays until the new one is
+ * complete. Asked while a load runs, it loads again once that one is
+ * over (-EALREADY). Returns 0, -EALREADY, -ENOTCONN or -ENOMEM. */
+int directory_load(struct directory *d);
 
 /* 1 once a snapshot is loaded. */
 int directory_ready(const struct directory *d);

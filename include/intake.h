@@ -21,6 +21,9 @@ struct intake_msg {
 	size_t len;
 	unsigned parts; /* SMS parts it was joined from (1 for a whole one) */
 	int complete;   /* 0: joined with gaps after the reassembly timeout */
+	/* A joined message: its reassembly's id, so that delivering the
+	 * same reassembly twice (a lost claim) records it once. */
+	const char *reasm_id;
 };
 
 /* committed: 1 when the message and its effects are in PostgreSQL (answer

@@ -25,7 +25,7 @@
  *   "RESP3 not supported"          (-EINVAL) HELLO with a version other
  *                                  than 2
  *   "invalid arguments"            (-EINVAL) argc < 1, NULL argv/argvlen
- *   "out of memory"                (-ENOMEM) hiredis could not queue it
+ *   "out of memory"                (-EIO) hiredis could not queue it
  * A Redis error reply (-ERR ...) is a reply: reply->type ==
  * REDIS_REPLY_ERROR, err == NULL.
  *
@@ -38,6 +38,7 @@
 /* hiredis's own typedef, repeated (C11 allows it) so that this header
  * needs no I/O library header. */
 typedef struct redisReply redisReply;
+#include <errno.h>
 #include <stddef.h>
 
 struct event_base;
@@ -107,6 +108,15 @@ void redis_client_free(struct redis_client *rc);
  * redis_client_free() (from a callback still on the stack). */
 int redis_client_command(struct redis_client *rc, int argc, const char **argv,
 			 const size_t *argvlen, redis_client_cb *cb, void *arg);
+
+/* 1 when a redis_client_command() that returned r on client rc will never
+ * run its callback (the caller cleans up): -ENOMEM (no record),
+ * -ESHUTDOWN, or any error with rc NULL. */
+static inline int
+redis_client_cb_lost(const struct redis_client *rc, int r)
+{
+	return r == -ENOMEM || r == -ESHUTDOWN || (r < 0 && rc == NULL);
+}
 
 /* commands_ok: callbacks run with a reply (error replies included);
  * commands_failed: callbacks run with err (timeouts included);

@@ -53,6 +53,8 @@ CREATE TABLE inbound_messages (
 	complete    boolean NOT NULL DEFAULT true,
 	outcome     text NOT NULL,
 	case_id     bigint,
+	-- a message joined from parts: its reassembly, recorded once
+	reasm_id    text UNIQUE,
 	received_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX inbound_messages_msisdn ON inbound_messages (msisdn, received_at);
@@ -121,8 +123,11 @@ CREATE TABLE case_mutes (
 );
 
 -- Every outbound SMS (SPEC §8). class: reply (always sent), update
--- (muted by STOP), survey (opt-out-able). state: pending -> sent or
--- failed (the dispatcher adds retries and receipts).
+-- (muted by STOP), survey (opt-out-able). state: a reply is written
+-- 'sending' (the gateway that took the MO sends it at once; next_attempt
+-- says when another may take it over), then 'sent', 'failed', or
+-- 'pending' for another attempt (the dispatcher adds retries and
+-- receipts).
 CREATE TABLE outbox (
 	id            bigserial PRIMARY KEY,
 	msisdn        text NOT NULL,
@@ -136,7 +141,7 @@ CREATE TABLE outbox (
 	              CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
 	attempts      integer NOT NULL DEFAULT 0,
 	parts         smallint,
-	submit_status integer,
+	submit_status bigint,
 	message_ids   text[],
 	last_error    text,
 	created_at    timestamptz NOT NULL DEFAULT now(),
@@ -215,12 +220,14 @@ $$;
 -- nothing is written and the existing case is returned with created =
 -- false (the caller then records the message and its reply, quoting the
 -- existing reference). Otherwise writes the inbound record, the case, its
--- first history row and the reply's outbox row.
+-- first history row and the reply's outbox row (none when p_reply is
+-- NULL). A reassembly already recorded (p_reasm_id) writes nothing and
+-- returns created = false with a NULL case_id.
 CREATE FUNCTION tawasul_new_case(p_msisdn text, p_short_code text,
 	p_channel text, p_link text, p_parts integer, p_complete boolean,
 	p_seq bigint, p_ref text, p_kind case_kind, p_entity text,
 	p_lang text, p_text text, p_due date, p_reply text,
-	p_window interval)
+	p_window interval, p_reasm_id text)
 RETURNS TABLE (created boolean, case_id bigint, reference text,
 	kind case_kind, entity text, due_date date, outbox_id bigint)
 LANGUAGE plpgsql AS $$
@@ -230,6 +237,12 @@ DECLARE
 	ob bigint;
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtextextended('case:' || p_msisdn, 0));
+	IF p_reasm_id IS NOT NULL AND EXISTS (SELECT 1 FROM inbound_messages
+			WHERE reasm_id = p_reasm_id) THEN
+		RETURN QUERY SELECT false, NULL::bigint, NULL::text,
+			NULL::case_kind, NULL::text, NULL::date, NULL::bigint;
+		RETURN;
+	END IF;
 	SELECT * INTO c FROM cases
 	WHERE cases.msisdn = p_msisdn AND original_text = p_text
 	  AND created_at > now() - p_window
@@ -240,9 +253,9 @@ BEGIN
 		RETURN;
 	END IF;
 	INSERT INTO inbound_messages (msisdn, short_code, channel, link, body,
-		parts, complete, outcome)
+		parts, complete, outcome, reasm_id)
 	VALUES (p_msisdn, p_short_code, p_channel, p_link, p_text, p_parts,
-		p_complete, 'case')
+		p_complete, 'case', p_reasm_id)
 	RETURNING id INTO inb;
 	INSERT INTO cases (seq, reference, kind, entity, msisdn, channel, lang,
 		original_text, due_date, inbound_id)
@@ -252,9 +265,13 @@ BEGIN
 	UPDATE inbound_messages SET case_id = c.id WHERE id = inb;
 	INSERT INTO case_status_history (case_id, old_status, new_status, actor)
 	VALUES (c.id, NULL, 'received', p_channel);
-	INSERT INTO outbox (msisdn, class, lang, body, case_id, inbound_id, link)
-	VALUES (p_msisdn, 'reply', p_lang, p_reply, c.id, inb, p_link)
-	RETURNING id INTO ob;
+	IF p_reply IS NOT NULL THEN
+		INSERT INTO outbox (msisdn, class, lang, body, case_id,
+			inbound_id, link, state, next_attempt)
+		VALUES (p_msisdn, 'reply', p_lang, p_reply, c.id, inb, p_link,
+			'sending', now() + interval '5 minutes')
+		RETURNING id INTO ob;
+	END IF;
 	RETURN QUERY SELECT true, c.id, c.reference, c.kind, c.entity,
 		c.due_date, ob;
 END
@@ -263,24 +280,30 @@ $$;
 -- Records an MO that created no case, with its reply (p_reply NULL: none),
 -- in one transaction. Outcome 'note' also appends p_note (else the text)
 -- to case p_case as the citizen's note (and a case awaiting information goes back to
--- in_progress). Returns the outbox row id (NULL without a reply).
+-- in_progress). Returns the outbox row id (NULL without a reply, or when
+-- the reassembly p_reasm_id was recorded already).
 CREATE FUNCTION tawasul_record(p_msisdn text, p_short_code text,
 	p_channel text, p_link text, p_parts integer, p_complete boolean,
 	p_text text, p_outcome text, p_case bigint, p_note text, p_lang text,
-	p_reply text)
+	p_reply text, p_reasm_id text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	inb bigint;
 	ob bigint;
 BEGIN
+	IF p_reasm_id IS NOT NULL AND EXISTS (SELECT 1 FROM inbound_messages
+			WHERE reasm_id = p_reasm_id) THEN
+		RETURN NULL; -- delivered twice: recorded the first time
+	END IF;
 	INSERT INTO inbound_messages (msisdn, short_code, channel, link, body,
-		parts, complete, outcome, case_id)
+		parts, complete, outcome, case_id, reasm_id)
 	VALUES (p_msisdn, p_short_code, p_channel, p_link, p_text, p_parts,
-		p_complete, p_outcome, p_case)
+		p_complete, p_outcome, p_case, p_reasm_id)
 	RETURNING id INTO inb;
 	IF p_outcome = 'note' THEN
 		INSERT INTO case_notes (case_id, author, body, inbound_id)
 		VALUES (p_case, 'citizen', coalesce(p_note, p_text), inb);
+		-- locked first, so a status changed meanwhile is seen below
 		UPDATE cases SET updated_at = now() WHERE id = p_case;
 		-- The information the entity asked for: back to work.
 		PERFORM tawasul_set_status(c.reference, 'in_progress', NULL,
@@ -289,8 +312,9 @@ BEGIN
 	END IF;
 	IF p_reply IS NOT NULL THEN
 		INSERT INTO outbox (msisdn, class, lang, body, case_id, inbound_id,
-			link)
-		VALUES (p_msisdn, 'reply', p_lang, p_reply, p_case, inb, p_link)
+			link, state, next_attempt)
+		VALUES (p_msisdn, 'reply', p_lang, p_reply, p_case, inb, p_link,
+			'sending', now() + interval '5 minutes')
 		RETURNING id INTO ob;
 	END IF;
 	RETURN ob;
