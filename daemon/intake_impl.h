@@ -44,9 +44,9 @@ struct req {
 	long long loops, count; /* earlier messages, committed */
 	long long cases;        /* cases filed today */
 	char kloop[96], klim[96], kcases[96], win[16];
-	int looping; /* the loop guard holds: effects, but no reply */
+	int looping;    /* the loop guard holds: effects, but no reply */
 	char *reasm_id; /* a joined message's reassembly, else NULL */
-	char *draft; /* the guided draft, if any */
+	char *draft;    /* the guided draft, if any */
 	enum catalog_lang lang;
 	int has_pref; /* lang is the sender's saved choice */
 	int opted_out;
