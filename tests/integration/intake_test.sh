@@ -74,7 +74,9 @@ wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
 
 A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
 F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
-K=97366100011 L=97366100012 M=97366100013
+K=97366100011 L=97366100012 M=97366100013 N=97366100014 O=97366100015
+FLASH_TEXT="شكوى الماء مقطوع"
+FLASH=$(python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex())' "$FLASH_TEXT")
 
 AR_LONG="شكوى أود الإبلاغ عن انقطاع الكهرباء المتكرر في منطقتنا منذ أسبوعين، وقد تضررت الأجهزة المنزلية بسبب تذبذب التيار، نرجو إرسال فريق فني لفحص المحول القريب من المسجد في أقرب وقت ممكن"
 SAR_TEXT="S it would help families a lot if the buses to the university ran every fifteen minutes in the morning and also later in the evening after the last lectures end"
@@ -228,6 +230,10 @@ PY
 	for t in HELP '?' 'مساعدة' '؟'; do mo $K "ucs2=\"$t\""; done
 	for i in 1 2 3; do mo $L 'text="hello"'; done
 	for i in 1 2 3 4 5 6 7 8 9; do mo $M "text=\"C case number $i\""; done
+	mo $M 'text="the bins were not collected"'
+	mo $M 'text="1"'
+	for t in STOP START STOP START STOP; do mo $N "text=\"$t\""; done
+	mo $O "hex=$FLASH dcs=24"
 	echo "wait 1s"
 } >"$T_TMP/p2.scn"
 phase p2
@@ -264,6 +270,12 @@ check "loop guard: the 3rd identical message in an hour is not answered" \
 	bash -c "[ $nl = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$L' ORDER BY id DESC LIMIT 1\") = loop ]"
 check "new cases are rate-limited (8 a day here): 8 cases" [ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$M'")" = 8 ]
 check "and the 9th gets the limit reply" grep -q 'limit' <<<"$(ra $M 9)"
+check "a guided draft filed over the daily limit is refused too" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$M'\") = 8 ] && [ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$M' ORDER BY id DESC LIMIT 1\")\" = limited ]"
+check "loop guard: a 3rd STOP in an hour is not answered but still opts out" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT opted_out FROM subscribers WHERE msisdn = '$N'\") = t ] && [ $(replies p2 $N | wc -l) = 4 ]"
+check "an Arabic flash SMS (data_coding 0x18, UCS-2) is read as Arabic" \
+	[ "$(sql "SELECT original_text FROM cases WHERE msisdn = '$O'")" = "$FLASH_TEXT" ]
 check "every inbound message is recorded once" \
 	[ "$(sql "SELECT count(*) FROM inbound_messages")" = "$(cat "$T_TMP"/p[12].scn | grep -c '^send mo')" ]
 check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
