@@ -208,6 +208,11 @@ for c in p:
 print(p + str(i))
 PY
 )
+# B's first case is made overdue by the back office's clock.
+sql "UPDATE cases SET due_date = current_date - 1 WHERE reference = '$refB'" >/dev/null
+# C's case: the entity asks for more information.
+refC=$(sql "SELECT reference FROM cases WHERE msisdn = '$C'")
+sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?', 'office')" >/dev/null
 {
 	echo "expect bind_transceiver timeout=10s"
 	mo $A "text=\"STATUS $refA\""
@@ -227,6 +232,7 @@ PY
 	mo $A 'text="MY"'
 	mo $A 'text="EN"'
 	mo $B "ucs2=\"ايقاف $refB_ar\""
+	mo $C 'text="about two metres wide"'
 	for t in HELP '?' 'مساعدة' '؟'; do mo $K "ucs2=\"$t\""; done
 	for i in 1 2 3; do mo $L 'text="hello"'; done
 	for i in 1 2 3 4 5 6 7 8 9; do mo $M "text=\"C case number $i\""; done
@@ -245,6 +251,8 @@ check "STATUS names the entity" grep -q 'Electricity and Water Authority' <<<"$(
 check "a message that is only a (spaced) reference is a STATUS (no letters: default language, Arabic)" \
 	grep -q "$refA" <<<"$(ra $A 2)"
 check "Arabic STATUS with Arabic-Indic digits answers in Arabic" grep -q "$refB" <<<"$(ra $B 1)"
+check "a case past its due date is flagged overdue" grep -q 'متأخر' <<<"$(ra $B 1)"
+check "a case within its due date is not" bash -c "! grep -q 'Overdue' <<<'$(ra $A 1)'"
 check "a stranger's STATUS gets exactly the unknown-reference reply" \
 	[ "$(ra $X 1 | sed "s/${refA:0:3} ${refA:3:3} ${refA:6:4}/REF/")" = "$(ra $X 2 | sed "s/${unknown:0:3} ${unknown:3:3} ${unknown:6:4}/REF/")" ]
 check "the stranger learns nothing about the case" bash -c "! grep -q 'Electricity' <<<'$(ra $X 1)'"
@@ -260,6 +268,10 @@ check "HELP answers with usage" grep -q 'STATUS' <<<"$(ra $A 9)"
 check "AR sets Arabic: the next reply is in Arabic" \
 	bash -c "python3 -c 'import sys,unicodedata; sys.exit(0 if \"ARABIC\" in unicodedata.name(sys.argv[1][0]) else 1)' '$(ra $A 11)'"
 check "EN sets English again" [ "$(sql "SELECT lang FROM subscribers WHERE msisdn = '$A'")" = en ]
+check "awaiting information: the next message is attached to the case" \
+	[ "$(sql "SELECT body FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.reference = '$refC' AND author = 'citizen'")" = "about two metres wide" ]
+check "and the case goes back to in_progress" [ "$(sql "SELECT status FROM cases WHERE reference = '$refC'")" = in_progress ]
+check "and the citizen is told it was added" grep -q "${refC:0:3} ${refC:3:3} ${refC:6:4}" <<<"$(replies p2 $C | sed -n 1p)"
 check "STOP <ref> mutes that case only" \
 	[ "$(sql "SELECT count(*) FROM case_mutes m JOIN cases c ON c.id = m.case_id WHERE c.reference = '$refB'")" = 1 ]
 nk=$(replies p2 $K | wc -l)
