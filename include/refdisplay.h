@@ -44,4 +44,8 @@ int ref_format_ar(const char digits[10], char *out, size_t cap);
  */
 int ref_parse(const uint8_t *utf8, size_t len, char out[11]);
 
+/* The value 0-9 of a digit in a script ref_parse() accepts (ASCII,
+ * Arabic-Indic, Persian, fullwidth), or -1. */
+int ref_digit_value(uint32_t c);
+
 #endif

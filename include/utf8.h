@@ -27,6 +27,11 @@ int utf8_decode(const uint8_t *in, size_t len, uint32_t *cp, size_t *used);
  */
 int utf8_encode(uint32_t cp, uint8_t *out, size_t cap);
 
+/* Decodes one code point for a scan that never stops: an ill-formed
+ * sequence gives U+FFFD and the length of its maximal subpart. Returns
+ * the bytes consumed (at least 1); len must be at least 1. */
+size_t utf8_next(const uint8_t *in, size_t len, uint32_t *cp);
+
 /* Returns 1 if in[0..len) is entirely well-formed UTF-8, else 0. */
 int utf8_valid(const uint8_t *in, size_t len);
 

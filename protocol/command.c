@@ -73,6 +73,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "refdisplay.h"
 #include "textnorm.h"
 #include "utf8.h"
 
@@ -175,17 +176,6 @@ struct scan {
 	int question; /* a question mark was seen as a separator */
 };
 
-/* One code point; invalid UTF-8 gives U+FFFD and consumes its maximal
- * invalid subpart, so decoding always advances. */
-static size_t
-next_cp(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	size_t used;
-
-	utf8_decode(s, n, cp, &used);
-	return used;
-}
-
 /* The white space and controls textnorm() turns into spaces. */
 static int
 is_space(uint32_t c)
@@ -269,21 +259,6 @@ is_sep(uint32_t c)
 	       (c >= 0x2024 && c <= 0x2026);   /* leaders, ellipsis */
 }
 
-/* Digit value 0-9 in the scripts ref_parse() accepts, or -1. */
-static int
-digit_value(uint32_t c)
-{
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	if (c >= 0x0660 && c <= 0x0669)
-		return (int)(c - 0x0660);
-	if (c >= 0x06F0 && c <= 0x06F9)
-		return (int)(c - 0x06F0);
-	if (c >= 0xFF10 && c <= 0xFF19)
-		return (int)(c - 0xFF10);
-	return -1;
-}
-
 /* Characters textnorm() certainly keeps as non-space: ASCII letters and
  * digits, Arabic base letters, Latin-1 letters, U+FFFD. */
 static int
@@ -305,7 +280,7 @@ to_cps(const uint8_t *s, size_t n, uint32_t *cps, int cap)
 	for (size_t i = 0; i < n;) {
 		if (k == cap)
 			return -1;
-		i += next_cp(s + i, n - i, &cps[k++]);
+		i += utf8_next(s + i, n - i, &cps[k++]);
 	}
 	return k;
 }
@@ -442,8 +417,8 @@ look_word(const uint8_t *s, size_t n, int want_meaning, struct word *w)
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
 
-		i += next_cp(s + i, n - i, &c);
-		if (digit_value(c) >= 0) {
+		i += utf8_next(s + i, n - i, &c);
+		if (ref_digit_value(c) >= 0) {
 			digits++;
 			droppable = 0;
 			continue;
@@ -488,7 +463,7 @@ trim_word(const uint8_t *s, struct word *w)
 
 	while (i < stop) {
 		uint32_t c;
-		size_t l = next_cp(s + i, stop - i, &c);
+		size_t l = utf8_next(s + i, stop - i, &c);
 
 		if (!is_zero_width(c)) {
 			if (!seen)
@@ -514,7 +489,7 @@ scan_words(struct scan *sc)
 		struct word w;
 		size_t start;
 		uint32_t c;
-		size_t l = next_cp(sc->s + i, sc->len - i, &c);
+		size_t l = utf8_next(sc->s + i, sc->len - i, &c);
 
 		if (is_sep(c)) {
 			sc->question |= is_question(c);
@@ -523,7 +498,7 @@ scan_words(struct scan *sc)
 		}
 		start = i;
 		while (i < sc->len) {
-			l = next_cp(sc->s + i, sc->len - i, &c);
+			l = utf8_next(sc->s + i, sc->len - i, &c);
 			if (is_sep(c))
 				break;
 			i += l;
@@ -553,7 +528,7 @@ content_span(const uint8_t *s, size_t len, size_t from, size_t *off, size_t *n)
 
 	for (size_t i = from; i < len;) {
 		uint32_t c;
-		size_t l = next_cp(s + i, len - i, &c);
+		size_t l = utf8_next(s + i, len - i, &c);
 
 		if (!is_space(c) && !is_zero_width(c)) {
 			if (first == len)
@@ -579,8 +554,8 @@ word_digits(const uint8_t *s, const struct word *w, char *ref, int *k)
 		uint32_t c;
 		int v;
 
-		i += next_cp(s + i, w->off + w->len - i, &c);
-		v = digit_value(c);
+		i += utf8_next(s + i, w->off + w->len - i, &c);
+		v = ref_digit_value(c);
 		if (v >= 0 && *k < REF_DIGITS)
 			ref[(*k)++] = (char)('0' + v);
 	}

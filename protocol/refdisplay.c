@@ -51,16 +51,15 @@ ref_format_ar(const char digits[10], char *out, size_t cap)
 
 /* One code point, or 0 when the sequence is invalid (strict UTF-8). */
 static size_t
-utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
+next_strict(const uint8_t *s, size_t n, uint32_t *cp)
 {
 	size_t used;
 
 	return utf8_decode(s, n, cp, &used) < 0 ? 0 : used;
 }
 
-/* Digit value 0-9 of c in an accepted script, or -1. */
-static int
-digit_value(uint32_t c)
+int
+ref_digit_value(uint32_t c)
 {
 	if (c >= '0' && c <= '9')
 		return (int)(c - '0');
@@ -115,13 +114,13 @@ ref_parse(const uint8_t *utf8, size_t len, char out[11])
 	out[0] = '\0';
 	while (i < len) {
 		uint32_t c;
-		size_t l = utf8_next(utf8 + i, len - i, &c);
+		size_t l = next_strict(utf8 + i, len - i, &c);
 		int v;
 
 		if (l == 0)
 			goto bad;
 		i += l;
-		v = digit_value(c);
+		v = ref_digit_value(c);
 		if (v >= 0) {
 			if (n == REF_DIGITS)
 				goto bad;

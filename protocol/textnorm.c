@@ -24,17 +24,6 @@
 
 #define DROP 0xFFFFFFFFu
 
-/* One code point; an invalid sequence yields U+FFFD and consumes its
- * maximal invalid subpart, so decoding always makes progress (n >= 1). */
-static size_t
-utf8_next(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	size_t used;
-
-	utf8_decode(s, n, cp, &used);
-	return used;
-}
-
 static int
 is_ignorable(uint32_t c)
 {

@@ -63,6 +63,15 @@ utf8_decode(const uint8_t *in, size_t len, uint32_t *cp, size_t *used)
 	return 0;
 }
 
+size_t
+utf8_next(const uint8_t *in, size_t len, uint32_t *cp)
+{
+	size_t used = 1;
+
+	utf8_decode(in, len, cp, &used);
+	return used;
+}
+
 int
 utf8_encode(uint32_t cp, uint8_t *out, size_t cap)
 {
