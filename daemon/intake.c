@@ -529,11 +529,7 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	    reply->elements != 4 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		LOG(LC_REDIS, LL_WARN, "intake=redis_failed reason=%s",
-		    log_value(val, sizeof(val),
-			      err ? err
-			      : reply && reply->type == REDIS_REPLY_ERROR
-				      ? reply->str
-				      : "unexpected reply"));
+		    log_value(val, sizeof(val), redis_client_why(reply, err)));
 		intake_finish(q, 0);
 		return;
 	}

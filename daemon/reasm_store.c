@@ -325,10 +325,7 @@ on_add(void *arg, const redisReply *reply, const char *err)
 	if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		q->cb(q->arg, REASM_STORE_ERROR, NULL,
-		      err ? err
-		      : reply && reply->type == REDIS_REPLY_ERROR
-			      ? reply->str
-			      : "unexpected reply");
+		      redis_client_why(reply, err));
 		free(q);
 		return;
 	}
@@ -425,11 +422,7 @@ on_finished(void *arg, const redisReply *reply, const char *err)
 		LOG(LC_REDIS, LL_WARN,
 		    "reassembly=finish_failed reason=%s effect=\"delivered "
 		    "again after the lease\"",
-		    log_value(val, sizeof(val),
-			      err ? err
-			      : reply && reply->type == REDIS_REPLY_ERROR
-				      ? reply->str
-				      : "unexpected reply"));
+		    log_value(val, sizeof(val), redis_client_why(reply, err)));
 	else if (reply->integer == 0)
 		LOG(LC_REDIS, LL_WARN,
 		    "reassembly=claim_lost effect=\"another holder delivers it "
@@ -462,11 +455,7 @@ on_sweep(void *arg, const redisReply *reply, const char *err)
 	struct req *q = arg;
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY) {
-		q->sweep_cb(q->arg, NULL,
-			    err ? err
-			    : reply && reply->type == REDIS_REPLY_ERROR
-				    ? reply->str
-				    : "unexpected reply");
+		q->sweep_cb(q->arg, NULL, redis_client_why(reply, err));
 		free(q);
 		return;
 	}

@@ -727,3 +727,13 @@ redis_client_stats(const struct redis_client *rc,
 	*out = rc->st;
 	out->inflight = rc->npending;
 }
+
+const char *
+redis_client_why(const redisReply *reply, const char *err)
+{
+	if (err)
+		return err;
+	if (reply && reply->type == REDIS_REPLY_ERROR && reply->str)
+		return reply->str;
+	return "unexpected reply";
+}

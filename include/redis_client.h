@@ -118,6 +118,10 @@ redis_client_cb_lost(const struct redis_client *rc, int r)
 	return r == -ENOMEM || r == -ESHUTDOWN || (r < 0 && rc == NULL);
 }
 
+/* One line saying why a callback did not get the reply it wanted: err,
+ * else the error reply's text, else "unexpected reply". Borrowed. */
+const char *redis_client_why(const redisReply *reply, const char *err);
+
 /* commands_ok: callbacks run with a reply (error replies included);
  * commands_failed: callbacks run with err (timeouts included);
  * timeouts: command deadlines passed; connects: successful connects;

@@ -66,4 +66,7 @@ int textnorm(const uint8_t *in, size_t len, uint8_t *out, size_t cap);
  */
 enum text_script textnorm_script(const uint8_t *utf8, size_t len);
 
+/* 1 for the tatweel and the Arabic marks textnorm() removes. */
+int textnorm_is_arabic_mark(uint32_t c);
+
 #endif

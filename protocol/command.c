@@ -203,15 +203,6 @@ is_keycap(uint32_t c)
 	return c == 0xFE0E || c == 0xFE0F || c == 0x20E3;
 }
 
-/* Tatweel and Arabic marks: dropped by textnorm(). */
-static int
-is_arabic_mark(uint32_t c)
-{
-	return c == 0x0640 || (c >= 0x0610 && c <= 0x061A) ||
-	       (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
-	       (c >= 0x06D6 && c <= 0x06ED);
-}
-
 static int
 is_question(uint32_t c)
 {
@@ -430,7 +421,7 @@ look_word(const uint8_t *s, size_t n, int want_meaning, struct word *w)
 			continue;
 		}
 		other = 1;
-		if (!is_arabic_mark(c))
+		if (!textnorm_is_arabic_mark(c))
 			droppable = 0;
 		solid += (size_t)is_solid(c);
 	}

@@ -32,9 +32,8 @@ is_ignorable(uint32_t c)
 	       c == 0x00AD || (c >= 0x2060 && c <= 0x2064);
 }
 
-/* Tatweel and Arabic diacritics / Quranic annotation marks. */
-static int
-is_arabic_mark(uint32_t c)
+int
+textnorm_is_arabic_mark(uint32_t c)
 {
 	return c == 0x0640 || (c >= 0x0610 && c <= 0x061A) ||
 	       (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
@@ -54,7 +53,7 @@ is_space(uint32_t c)
 static uint32_t
 map_cp(uint32_t c)
 {
-	if (is_ignorable(c) || is_arabic_mark(c))
+	if (is_ignorable(c) || textnorm_is_arabic_mark(c))
 		return DROP;
 	if (is_space(c) || c < 0x20 || (c >= 0x7F && c <= 0x9F))
 		return ' ';
