@@ -65,26 +65,21 @@ static const char *const kind_sql[] = {"", "complaint", "suggestion",
 const char *const intake_kind_key[] = {"", "kind.complaint", "kind.suggestion",
 				       "kind.enquiry"};
 
-/* KEYS: loop counter, rate counter, draft, case counter. Returns {loops,
- * count, draft or nil, cases}: what earlier, committed messages counted. */
+/* KEYS: loop counter, rate counter, draft. Returns {loops, count, draft or
+ * nil}: what earlier, committed messages counted. */
 static const char pre_lua[] =
 	"return {tonumber(redis.call('GET', KEYS[1]) or '0'),\n"
 	"        tonumber(redis.call('GET', KEYS[2]) or '0'),\n"
-	"        redis.call('GET', KEYS[3]),\n"
-	"        tonumber(redis.call('GET', KEYS[4]) or '0')}\n";
+	"        redis.call('GET', KEYS[3])}\n";
 
 /* After the commit: counts this message. KEYS: loop counter, rate
- * counter, case counter; ARGV: the rate window in seconds (0: not counted
- * in its class), 1 when a case was filed. */
+ * counter; ARGV: the rate window in seconds (0: not counted in a class). */
 static const char count_lua[] =
 	"if redis.call('INCR', KEYS[1]) == 1 then\n"
 	"  redis.call('EXPIRE', KEYS[1], 3600)\n"
 	"end\n"
 	"if ARGV[1] ~= '0' and redis.call('INCR', KEYS[2]) == 1 then\n"
 	"  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))\n"
-	"end\n"
-	"if ARGV[2] == '1' and redis.call('INCR', KEYS[3]) == 1 then\n"
-	"  redis.call('EXPIRE', KEYS[3], 90000)\n"
 	"end\n"
 	"return 0\n";
 
@@ -123,22 +118,16 @@ after_commit(struct req *q, const char *outbox_id)
 	struct env *env = q->in->env;
 	char key[64];
 
-	/* A filed case counts as a case (a guided "1" too), not in the
-	 * class its message was parsed as. */
+	/* A filed case is not a help or lookup request (a guided "1"):
+	 * cases are counted by PostgreSQL itself. */
 	int filed = strcmp(q->outcome, "case") == 0;
-	const char *cargv[] = {"EVAL",
-			       count_lua,
-			       "3",
-			       q->kloop,
-			       q->klim,
-			       q->kcases,
-			       filed && q->lim != LIM_CASES ? "0" : q->win,
-			       filed && q->lim != LIM_CASES ? "1" : "0"};
-	size_t clens[8];
-	for (int i = 0; i < 8; i++)
+	const char *cargv[] = {"EVAL",   count_lua, "2",
+			       q->kloop, q->klim,   filed ? "0" : q->win};
+	size_t clens[6];
+	for (int i = 0; i < 6; i++)
 		clens[i] = strlen(cargv[i]);
 	if (q->kloop[0]) /* else recorded without the Redis step */
-		redis_client_command(env->redis, 8, cargv, clens, NULL, NULL);
+		redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
 	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
 		 q->src);
 	if (q->post == POST_SET_DRAFT) {
@@ -277,6 +266,18 @@ on_case(void *arg, const struct pg_outcome *out)
 	}
 	PGresult *r = out->results[0];
 	int created = PQgetvalue(r, 0, 0)[0] == 't';
+	if (!created && PQgetvalue(r, 0, 7)[0] == 't') {
+		/* the daily limit, counted under the sender's lock; a
+		 * guided draft stays for later */
+		q->outcome = "limited";
+		q->post = POST_NONE;
+		if (intake_render_plain(q, "limit_cases") < 0) {
+			intake_finish(q, 0);
+			return;
+		}
+		intake_write_record(q, NULL, NULL);
+		return;
+	}
 	if (!created && PQgetisnull(r, 0, 1)) {
 		q->outcome = "already_recorded"; /* a reassembly seen twice */
 		intake_committed(q, "");
@@ -326,7 +327,7 @@ intake_new_case(struct req *q)
 	struct env *env = in->env;
 	const struct directory_entity *e =
 		directory_entity(env->dir, q->entity);
-	char seq[24], dur[32], parts[8], shown[REF_EN_SIZE];
+	char seq[24], dur[32], parts[8], shown[REF_EN_SIZE], limit[16];
 	unsigned mask = 0;
 	size_t nh;
 	const int32_t *hol = directory_holidays(env->dir, &nh);
@@ -364,6 +365,7 @@ intake_new_case(struct req *q)
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)q->seq);
 	snprintf(dur, sizeof(dur), "%u milliseconds",
 		 env->conf->timers.ms[T_DUP_WINDOW]);
+	snprintf(limit, sizeof(limit), "%d", env->conf->limit_cases_day);
 	snprintf(parts, sizeof(parts), "%u", q->parts);
 	loop_filter(q);
 	char *ctext = strndup(q->case_text, q->case_text_len);
@@ -385,15 +387,17 @@ intake_new_case(struct req *q)
 			   q->due,
 			   q->reply,
 			   dur,
-			   q->reasm_id};
+			   q->reasm_id,
+			   limit,
+			   env->conf->timezone};
 	int r = pg_client_query(env->pg,
 				"SELECT created, case_id, reference, kind, "
-				"entity, due_date, outbox_id FROM "
+				"entity, due_date, outbox_id, limited FROM "
 				"tawasul_new_case($1, $2, 'sms', $3, "
 				"$4::integer, $5::boolean, $6::bigint, $7, "
 				"$8::case_kind, $9, $10, $11, $12::date, $13, "
-				"$14::interval, $15)",
-				15, p, on_case, q);
+				"$14::interval, $15, $16::integer, $17)",
+				17, p, on_case, q);
 	free(ctext);
 	if (pg_client_cb_lost(env->pg, r))
 		intake_finish(q, 0);
@@ -526,7 +530,7 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	char val[200];
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements != 4 ||
+	    reply->elements != 3 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		LOG(LC_REDIS, LL_WARN, "intake=redis_failed reason=%s",
 		    log_value(val, sizeof(val), redis_client_why(reply, err)));
@@ -536,9 +540,6 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	q->loops = reply->element[0]->integer;
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
-			   : 0;
-	q->cases = reply->element[3]->type == REDIS_REPLY_INTEGER
-			   ? reply->element[3]->integer
 			   : 0;
 	if (reply->element[2]->type == REDIS_REPLY_STRING)
 		q->draft =
@@ -550,8 +551,6 @@ static enum limit_class
 limit_of(enum command_kind k)
 {
 	switch (k) {
-	case COMMAND_NEW:
-		return LIM_CASES;
 	case COMMAND_STATUS:
 	case COMMAND_MY:
 		return LIM_LOOKUPS;
@@ -577,26 +576,17 @@ pre_step(struct req *q)
 	snprintf(q->kloop, sizeof(q->kloop), "%sloop:%s:%016llx", pfx, q->src,
 		 (unsigned long long)siphash(hkey, q->norm, q->nlen));
 	q->lim = limit_of(q->cmd.kind);
-	if (q->lim == LIM_CASES)
-		snprintf(q->klim, sizeof(q->klim), "%srl:c:%s:%lld", pfx,
-			 q->src, (long long)(now / 86400));
-	else
-		snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s:%lld", pfx,
-			 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src,
-			 (long long)(now / 3600));
+	snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s:%lld", pfx,
+		 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src,
+		 (long long)(now / 3600));
 	snprintf(q->win, sizeof(q->win), "%s",
-		 q->lim == LIM_NONE    ? "0"
-		 : q->lim == LIM_CASES ? "90000"
-				       : "3700");
+		 q->lim == LIM_NONE ? "0" : "3700");
 	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
-	snprintf(q->kcases, sizeof(q->kcases), "%srl:c:%s:%lld", pfx, q->src,
-		 (long long)(now / 86400));
-	const char *argv[] = {"EVAL",  pre_lua, "4",      q->kloop,
-			      q->klim, kdraft,  q->kcases};
-	size_t lens[7];
-	for (int i = 0; i < 7; i++)
+	const char *argv[] = {"EVAL", pre_lua, "3", q->kloop, q->klim, kdraft};
+	size_t lens[6];
+	for (int i = 0; i < 6; i++)
 		lens[i] = strlen(argv[i]);
-	int r = redis_client_command(env->redis, 7, argv, lens, on_pre, q);
+	int r = redis_client_command(env->redis, 6, argv, lens, on_pre, q);
 	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);
 }

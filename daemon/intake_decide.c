@@ -150,10 +150,9 @@ static int
 limited(const struct req *q)
 {
 	const struct conf *c = q->in->env->conf;
-	long long max = q->lim == LIM_CASES     ? c->limit_cases_day
-			: q->lim == LIM_LOOKUPS ? c->limit_lookups_hour
-			: q->lim == LIM_HELP    ? c->limit_help_hour
-						: 0;
+	long long max = q->lim == LIM_LOOKUPS ? c->limit_lookups_hour
+			: q->lim == LIM_HELP  ? c->limit_help_hour
+					      : 0;
 
 	return q->lim != LIM_NONE && q->count + 1 > max;
 }
@@ -236,12 +235,6 @@ do_my(struct req *q, PGresult *r)
 static void
 file_draft(struct req *q, int choice)
 {
-	if (q->cases + 1 > q->in->env->conf->limit_cases_day) {
-		q->outcome = "limited"; /* the draft stays for tomorrow */
-		intake_render_plain(q, "limit_cases");
-		intake_write_record(q, NULL, NULL);
-		return;
-	}
 	q->kind = (enum command_case_kind)choice;
 	q->case_text = q->draft;
 	q->case_text_len = strlen(q->draft);
@@ -394,11 +387,6 @@ rest:
 		if (!c->body_len) {
 			q->outcome = "usage";
 			intake_render_plain(q, "new_usage");
-			break;
-		}
-		if (limited(q)) {
-			q->outcome = "limited";
-			intake_render_plain(q, "limit_cases");
 			break;
 		}
 		q->kind = c->case_kind;

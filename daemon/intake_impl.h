@@ -23,7 +23,9 @@ struct pg_outcome;
 #define TEXT_MAX     8192
 #define AWAIT_WINDOW "7 days"
 
-enum limit_class { LIM_NONE, LIM_CASES, LIM_LOOKUPS, LIM_HELP };
+/* Rate classes counted in Redis (new cases are counted by PostgreSQL,
+ * exactly, in tawasul_new_case()). */
+enum limit_class { LIM_NONE, LIM_LOOKUPS, LIM_HELP };
 
 enum post_action { POST_NONE, POST_SET_DRAFT, POST_DEL_DRAFT };
 
@@ -42,8 +44,7 @@ struct req {
 	size_t nlen;
 	enum limit_class lim;
 	long long loops, count; /* earlier messages, committed */
-	long long cases;        /* cases filed today */
-	char kloop[96], klim[96], kcases[96], win[16];
+	char kloop[96], klim[96], win[16];
 	int looping;    /* the loop guard holds: effects, but no reply */
 	char *reasm_id; /* a joined message's reassembly, else NULL */
 	char *draft;    /* the guided draft, if any */

@@ -222,14 +222,18 @@ $$;
 -- existing reference). Otherwise writes the inbound record, the case, its
 -- first history row and the reply's outbox row (none when p_reply is
 -- NULL). A reassembly already recorded (p_reasm_id) writes nothing and
--- returns created = false with a NULL case_id.
+-- returns created = false with a NULL case_id. A sender who filed p_limit
+-- cases today (in time zone p_tz) gets limited = true and nothing is
+-- written: the caller records the message with its refusal. The lock
+-- makes both checks exact across connections and gateway instances.
 CREATE FUNCTION tawasul_new_case(p_msisdn text, p_short_code text,
 	p_channel text, p_link text, p_parts integer, p_complete boolean,
 	p_seq bigint, p_ref text, p_kind case_kind, p_entity text,
 	p_lang text, p_text text, p_due date, p_reply text,
-	p_window interval, p_reasm_id text)
+	p_window interval, p_reasm_id text, p_limit integer, p_tz text)
 RETURNS TABLE (created boolean, case_id bigint, reference text,
-	kind case_kind, entity text, due_date date, outbox_id bigint)
+	kind case_kind, entity text, due_date date, outbox_id bigint,
+	limited boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
 	c cases%ROWTYPE;
@@ -240,7 +244,8 @@ BEGIN
 	IF p_reasm_id IS NOT NULL AND EXISTS (SELECT 1 FROM inbound_messages
 			WHERE reasm_id = p_reasm_id) THEN
 		RETURN QUERY SELECT false, NULL::bigint, NULL::text,
-			NULL::case_kind, NULL::text, NULL::date, NULL::bigint;
+			NULL::case_kind, NULL::text, NULL::date, NULL::bigint,
+			false;
 		RETURN;
 	END IF;
 	SELECT * INTO c FROM cases
@@ -249,7 +254,15 @@ BEGIN
 	ORDER BY cases.id DESC LIMIT 1;
 	IF FOUND THEN
 		RETURN QUERY SELECT false, c.id, c.reference, c.kind, c.entity,
-			c.due_date, NULL::bigint;
+			c.due_date, NULL::bigint, false;
+		RETURN;
+	END IF;
+	IF (SELECT count(*) FROM cases WHERE cases.msisdn = p_msisdn
+	    AND created_at >= date_trunc('day', now() AT TIME ZONE p_tz)
+	                      AT TIME ZONE p_tz) >= p_limit THEN
+		RETURN QUERY SELECT false, NULL::bigint, NULL::text,
+			NULL::case_kind, NULL::text, NULL::date, NULL::bigint,
+			true;
 		RETURN;
 	END IF;
 	INSERT INTO inbound_messages (msisdn, short_code, channel, link, body,
@@ -273,7 +286,7 @@ BEGIN
 		RETURNING id INTO ob;
 	END IF;
 	RETURN QUERY SELECT true, c.id, c.reference, c.kind, c.entity,
-		c.due_date, ob;
+		c.due_date, ob, false;
 END
 $$;
 

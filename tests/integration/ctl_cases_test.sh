@@ -178,7 +178,7 @@ new_case() {
 		-v text="$6" -v due="$7" -v age="$8" >/dev/null <<'SQL'
 SELECT created FROM tawasul_new_case(:'msisdn', '80008001', 'sms',
 	'batelco', 1, true, :seq, :'ref', :'kind', :'ent', 'ar', :'text',
-	current_date + :due, 'reply', '10 minutes', NULL);
+	current_date + :due, 'reply', '10 minutes', NULL, 100, 'Asia/Bahrain');
 UPDATE cases SET created_at = now() - interval '1 day' * :age
 WHERE reference = :'ref';
 SQL

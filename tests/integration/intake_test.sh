@@ -75,6 +75,7 @@ wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
 A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
 F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
 K=97366100011 L=97366100012 M=97366100013 N=97366100014 O=97366100015
+P=97366100016
 FLASH_TEXT="شكوى الماء مقطوع"
 FLASH=$(python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex())' "$FLASH_TEXT")
 
@@ -240,6 +241,9 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	mo $M 'text="1"'
 	for t in STOP START STOP START STOP; do mo $N "text=\"$t\""; done
 	mo $O "hex=$FLASH dcs=24"
+	# a burst: ten new cases in flight at once, limit 8 a day
+	for i in 1 2 3 4 5 6 7 8 9 10; do echo "send mo from=$P to=$SC text=\"C burst report $i\""; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do echo "expect deliver_sm_resp status=0 timeout=20s"; done
 	echo "wait 1s"
 } >"$T_TMP/p2.scn"
 phase p2
@@ -286,6 +290,8 @@ check "a guided draft filed over the daily limit is refused too" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$M'\") = 8 ] && [ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$M' ORDER BY id DESC LIMIT 1\")\" = limited ]"
 check "loop guard: a 3rd STOP in an hour is not answered but still opts out" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT opted_out FROM subscribers WHERE msisdn = '$N'\") = t ] && [ $(replies p2 $N | wc -l) = 4 ]"
+check "the daily limit is exact for a burst of concurrent messages (8 of 10)" \
+	[ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$P'")" = 8 ]
 check "an Arabic flash SMS (data_coding 0x18, UCS-2) is read as Arabic" \
 	[ "$(sql "SELECT original_text FROM cases WHERE msisdn = '$O'")" = "$FLASH_TEXT" ]
 check "every inbound message is recorded once" \
