@@ -272,8 +272,9 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 	switch (c->kind) {
 	case COMMAND_STOP:
 		if (c->ref_state != COMMAND_REF_NONE) {
-			q->outcome = "mute";
+			q->outcome = "mute_refused";
 			if (!ref_problem(q, look)) {
+				q->outcome = "mute";
 				snprintf(q->case_id, sizeof(q->case_id), "%s",
 					 PQgetvalue(look, 0, 0));
 				intake_render_ref(q, "stop_case",
