@@ -439,6 +439,13 @@ gateway_reload(struct gateway *gw)
 			 c->secret_file);
 		goto fail;
 	}
+	if (strcmp(c->redis_prefix, old->redis_prefix) != 0) {
+		/* parts, drafts and counters live under the old one */
+		snprintf(err, sizeof(err),
+			 "[redis] key_prefix cannot change while the gateway "
+			 "runs (restart it)");
+		goto fail;
+	}
 	if (!(ncat = load_catalog(c->catalog_file, err, sizeof(err))))
 		goto fail;
 	if (pg_settings_differ(c, old) && !(npg = make_pg(gw, c))) {

@@ -192,7 +192,8 @@ loop_filter(struct req *q)
 		return;
 	free(q->reply);
 	q->reply = NULL;
-	for (size_t i = 0; i < sizeof(reply_only) / sizeof(reply_only[0]); i++)
+	for (size_t i = 0;
+	     q->outcome && i < sizeof(reply_only) / sizeof(reply_only[0]); i++)
 		if (strcmp(q->outcome, reply_only[i]) == 0)
 			q->outcome = "loop";
 }
@@ -367,6 +368,7 @@ intake_new_case(struct req *q)
 		 env->conf->timers.ms[T_DUP_WINDOW]);
 	snprintf(limit, sizeof(limit), "%d", env->conf->limit_cases_day);
 	snprintf(parts, sizeof(parts), "%u", q->parts);
+	q->outcome = "case";
 	loop_filter(q);
 	char *ctext = strndup(q->case_text, q->case_text_len);
 	if (!ctext) {

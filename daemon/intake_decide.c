@@ -117,8 +117,9 @@ intake_today(void)
 }
 
 /* Entity for a new case: the word after the keyword, else the first
- * alias in the text, else triage (SPEC §5). */
-void
+ * alias in the text, else triage (SPEC §5). Returns 1 when the word after
+ * the keyword named it. */
+int
 intake_resolve_entity(struct req *q, const char *text, size_t len,
 		      size_t tok_off, size_t tok_len)
 {
@@ -131,6 +132,7 @@ intake_resolve_entity(struct req *q, const char *text, size_t len,
 	    (n = textnorm((const uint8_t *)text + tok_off, tok_len, buf,
 			  sizeof(buf))) > 0)
 		e = directory_match_token(env->dir, buf, (size_t)n);
+	int by_token = e != NULL;
 	if (!e) {
 		size_t cap = TEXTNORM_MAX(len < TEXT_MAX ? len : TEXT_MAX);
 		uint8_t *nb = malloc(cap ? cap : 1);
@@ -142,6 +144,7 @@ intake_resolve_entity(struct req *q, const char *text, size_t len,
 	}
 	snprintf(q->entity, sizeof(q->entity), "%s",
 		 e ? e->code : env->conf->triage_entity);
+	return by_token;
 }
 
 /* ---- step 2: decide ---------------------------------------------------------- */
@@ -265,7 +268,10 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 		snprintf(q->await_id, sizeof(q->await_id), "%s",
 			 PQgetvalue(await, 0, 0));
 
-	if (q->loops + 1 >= env->conf->loop_threshold) {
+	/* A digit that files or cancels a draft answers our prompt: a
+	 * citizen's reply, not a loop. */
+	int answers_draft = q->draft && c->choice >= 0 && c->choice <= 3;
+	if (q->loops + 1 >= env->conf->loop_threshold && !answers_draft) {
 		q->in->loops++;
 		q->looping = 1; /* recorded and acted on, not answered */
 	}
@@ -385,7 +391,11 @@ rest:
 		intake_render_ref(q, "info_added", PQgetvalue(look, 0, 1));
 		break;
 	case COMMAND_NEW:
-		if (!c->body_len) {
+		/* "C" alone, or "C EWA" with nothing to say: how to file */
+		if (!c->body_len ||
+		    (intake_resolve_entity(q, q->text, q->len, c->token_off,
+					   c->token_len) &&
+		     !c->rest_len)) {
 			q->outcome = "usage";
 			intake_render_plain(q, "new_usage");
 			break;
@@ -393,8 +403,6 @@ rest:
 		q->kind = c->case_kind;
 		q->case_text = q->text;
 		q->case_text_len = q->len;
-		intake_resolve_entity(q, q->text, q->len, c->token_off,
-				      c->token_len);
 		intake_new_case(q);
 		return;
 	case COMMAND_TEXT:

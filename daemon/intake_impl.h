@@ -100,8 +100,8 @@ int intake_render(struct req *q, const char *key,
 int intake_render_plain(struct req *q, const char *key);
 int intake_render_ref(struct req *q, const char *key, const char *digits);
 int32_t intake_today(void);
-void intake_resolve_entity(struct req *q, const char *text, size_t len,
-			   size_t tok_off, size_t tok_len);
+int intake_resolve_entity(struct req *q, const char *text, size_t len,
+			  size_t tok_off, size_t tok_len);
 /* Step 2: given the read job's results, decides the reply and effects and
  * starts the write step. */
 void intake_decide(struct req *q, const struct pg_outcome *out);

@@ -237,9 +237,6 @@ on_part(void *arg, enum reasm_store_result r, struct reasm_msg *msg,
 	case REASM_STORE_BUSY:
 		j->what = "part_completing_elsewhere";
 		break;
-	case REASM_STORE_DONE:
-		j->what = "part_duplicate";
-		break;
 	case REASM_STORE_ERROR:
 	default:
 		j->what = "part_not_stored";
@@ -265,21 +262,24 @@ on_receipt_saved(void *arg, const struct pg_outcome *out)
 	job_done(j, out->ok ? SMPP_ESME_ROK : SMPP_ESME_RX_T_APPN);
 }
 
-/* Copies the value after "name:" in a receipt text (up to a space). */
+/* Copies the value after "name:" in a receipt text (up to a space), as
+ * printable ASCII. */
 static void
 receipt_field(const char *text, const char *name, char *out, size_t cap)
 {
 	const char *p = strstr(text, name);
+	char raw[128];
 
 	out[0] = '\0';
 	if (!p)
 		return;
 	p += strlen(name);
 	size_t n = strcspn(p, " ");
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
+	if (n >= sizeof(raw))
+		n = sizeof(raw) - 1;
+	memcpy(raw, p, n);
+	raw[n] = '\0';
+	printable(out, cap, raw);
 }
 
 static void

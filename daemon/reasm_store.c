@@ -10,8 +10,12 @@
  *   P mr:due     sorted set: K scored by when it times out (or when the
  *                claim of a sweeper runs out)
  *   P mrd:...    after delivery, for an hour: "p<seq>" -> SHA-1 of what
- *                was delivered, so only a byte-identical part counts as a
- *                duplicate
+ *                was delivered. A byte-identical part that comes later is
+ *                stored as usual but counted in the hash's "dups": a
+ *                message that completes is delivered (an identical re-send;
+ *                intake answers it with the case already filed), one that
+ *                times out made only of such copies (a part redelivered
+ *                because its acknowledgement was lost) is dropped
  * Time inside the scripts is Redis's own TIME, so instances with skewed
  * clocks agree. The sweep script names keys it reads from the sorted set,
  * which a Redis Cluster would refuse; one Redis (with replicas) is the
@@ -48,12 +52,10 @@
 
 /* KEYS: part hash, due set, tombstone. ARGV: seq, data, timeout ms, lease
  * ms, link, src, dst, total, owner token, id. Returns {result} or
- * {1, hgetall}. */
+ * {1, hgetall}. A part byte-identical to one already delivered under this
+ * key is stored like any other but counted in "dups". */
 static const char add_lua[] = LUA_NOW
 	"local f = 'p' .. ARGV[1]\n"
-	"if redis.call('HGET', KEYS[3], f) == redis.sha1hex(ARGV[2]) then\n"
-	"  return {3}\n"
-	"end\n"
 	"local c = tonumber(redis.call('HGET', KEYS[1], 'claim') or '0')\n"
 	"if c > now then\n"
 	"  if redis.call('HEXISTS', KEYS[1], f) == 1 then return {2} end\n"
@@ -61,6 +63,9 @@ static const char add_lua[] = LUA_NOW
 	"end\n"
 	"if redis.call('HSETNX', KEYS[1], f, ARGV[2]) == 1 then\n"
 	"  redis.call('HINCRBY', KEYS[1], 'n', 1)\n"
+	"  if redis.call('HGET', KEYS[3], f) == redis.sha1hex(ARGV[2]) then\n"
+	"    redis.call('HINCRBY', KEYS[1], 'dups', 1)\n"
+	"  end\n"
 	"end\n"
 	"if redis.call('HSETNX', KEYS[1], 'link', ARGV[5]) == 1 then\n"
 	"  redis.call('HSET', KEYS[1], 'src', ARGV[6], 'dst', ARGV[7],\n"
@@ -74,19 +79,27 @@ static const char add_lua[] = LUA_NOW
 	"           'owner', ARGV[9])\n"
 	"return {1, redis.call('HGETALL', KEYS[1])}\n";
 
-/* KEYS: due set. ARGV: lease ms, max, owner token. Returns {key, hgetall,
- * ...}. */
+/* KEYS: due set. ARGV: lease ms, max, owner token.
+ * Returns {discarded, key, hgetall, ...}: a timed-out message made only of
+ * parts that were delivered already (redelivered copies) is dropped, not
+ * delivered twice. */
 static const char sweep_lua[] = LUA_NOW
 	"local ks = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now,\n"
 	"                      'LIMIT', 0, tonumber(ARGV[2]))\n"
-	"local out = {}\n"
+	"local out = {0}\n"
 	"for _, k in ipairs(ks) do\n"
 	"  if redis.call('EXISTS', k) == 0 then\n"
 	"    redis.call('ZREM', KEYS[1], k)\n"
 	"  else\n"
 	"    local c = tonumber(redis.call('HGET', k, 'claim') or '0')\n"
+	"    local n = tonumber(redis.call('HGET', k, 'n') or '0')\n"
+	"    local d = tonumber(redis.call('HGET', k, 'dups') or '0')\n"
 	"    if c > now then\n"
 	"      redis.call('ZADD', KEYS[1], c, k)\n"
+	"    elseif n > 0 and d >= n then\n"
+	"      redis.call('DEL', k)\n"
+	"      redis.call('ZREM', KEYS[1], k)\n"
+	"      out[1] = out[1] + 1\n"
 	"    else\n"
 	"      redis.call('HSET', k, 'claim', now + tonumber(ARGV[1]),\n"
 	"                 'owner', ARGV[3])\n"
@@ -345,7 +358,8 @@ on_add(void *arg, const redisReply *reply, const char *err)
 		}
 		q->cb(q->arg, REASM_STORE_COMPLETE, &m, NULL);
 		reasm_msg_clear(&m);
-	} else if (r >= REASM_STORE_STORED && r <= REASM_STORE_RETRY) {
+	} else if (r == REASM_STORE_STORED || r == REASM_STORE_BUSY ||
+		   r == REASM_STORE_RETRY) {
 		q->cb(q->arg, (enum reasm_store_result)r, NULL, NULL);
 	} else {
 		q->cb(q->arg, REASM_STORE_ERROR, NULL, "unexpected reply");
@@ -459,7 +473,14 @@ on_sweep(void *arg, const redisReply *reply, const char *err)
 		free(q);
 		return;
 	}
-	for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+	if (reply->elements >= 1 &&
+	    reply->element[0]->type == REDIS_REPLY_INTEGER &&
+	    reply->element[0]->integer > 0)
+		LOG(LC_REDIS, LL_INFO,
+		    "reassembly=dropped_copies messages=%lld "
+		    "reason=\"only parts delivered before\"",
+		    reply->element[0]->integer);
+	for (size_t i = 1; i + 1 < reply->elements; i += 2) {
 		const redisReply *k = reply->element[i];
 		struct reasm_msg m;
 		char key[REASM_STORE_KEY_MAX];

@@ -59,8 +59,11 @@ temporary(uint32_t status)
 	case 0x58: /* ESME_RTHROTTLED */
 	case 0x64: /* ESME_RX_T_APPN */
 		return 1;
+	case SMPP_SUBMIT_LINK_LOST:
+	case SMPP_SUBMIT_STOPPED:
+		return 1;
 	default:
-		return status >= 0xffffff00u; /* link lost, stopped */
+		return 0;
 	}
 }
 
@@ -143,8 +146,12 @@ on_part_sent(void *arg, uint32_t status, const char *message_id)
 		s->failed = 1;
 		s->status = status;
 	}
-	snprintf(s->ids[pt->idx], sizeof(s->ids[0]), "%s",
-		 message_id ? message_id : "");
+	/* printable ASCII: it goes into a text[] literal and PostgreSQL */
+	size_t k = 0;
+	for (const char *p = message_id ? message_id : "";
+	     *p && k + 1 < sizeof(s->ids[0]); p++)
+		s->ids[pt->idx][k++] = *p > ' ' && *p <= '~' ? *p : '?';
+	s->ids[pt->idx][k] = '\0';
 	if (++s->answered < s->nparts)
 		return;
 

@@ -9,7 +9,8 @@
  * sees it complete and takes a claim on it (a lease with an owner
  * token). That caller commits the message and then calls
  * reasm_store_finish() (which keeps digests of the delivered parts so
- * that a duplicate part starts nothing new), or, when the commit failed,
+ * that a redelivered copy is not delivered again), or, when the commit
+ * failed,
  * reasm_store_release() so a redelivered part or the sweep completes it
  * again. A claim whose holder died runs out after the lease. While a
  * message is claimed, a part it does not hold yet is refused (RETRY: the
@@ -65,7 +66,6 @@ enum reasm_store_result {
 	REASM_STORE_STORED = 0,   /* kept; the message is not complete yet */
 	REASM_STORE_COMPLETE = 1, /* complete: msg filled, claimed by us */
 	REASM_STORE_BUSY = 2,     /* held already; another caller is on it */
-	REASM_STORE_DONE = 3,     /* this very part was delivered already */
 	REASM_STORE_RETRY = 4,    /* not stored: the message is being
 				     delivered; offer the part again later */
 };
@@ -95,9 +95,10 @@ int reasm_store_add(struct redis_client *rc, const struct reasm_store_opts *o,
 		    reasm_store_cb *cb, void *arg);
 
 /* Forgets a committed message, if the claim is still ours, and keeps a
- * digest of each delivered part for an hour so that a duplicate part is
- * recognised (a different part under the same reference starts a new
- * message). Returns 0 or a negative errno; failures are logged. */
+ * digest of each delivered part for an hour: copies of delivered parts
+ * that never make a whole message again are dropped by the sweep instead
+ * of being delivered as a fragment. Returns 0 or a negative errno;
+ * failures are logged. */
 int reasm_store_finish(struct redis_client *rc, const struct reasm_claim *c);
 
 /* Gives up our claim after a failed commit (only if still ours). */

@@ -77,7 +77,7 @@ wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
 A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
 F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
 K=97366100011 L=97366100012 M=97366100013 N=97366100014 O=97366100015
-P=97366100016
+P=97366100016 Q=97366100017
 FLASH_TEXT="شكوى الماء مقطوع"
 FLASH=$(python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex())' "$FLASH_TEXT")
 
@@ -105,6 +105,7 @@ SAR_TEXT="S it would help families a lot if the buses to the university ran ever
 	mo $E 'text="hello"'
 	mo $E 'text="0"'
 	mo $E 'text="   "'
+	mo $E 'text="C EWA"'
 	echo 'send mo from=Batelco to=80008001 text="Your bill is ready"'
 	echo 'expect deliver_sm_resp status=0 timeout=20s'
 	mo $E 'text="C EWA sent to the wrong number"' | sed 's/to=80008001/to=80001234/'
@@ -177,10 +178,12 @@ check "guided: 0 cancels, no case" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$E' AND outcome = 'draft_cancelled'\") = 1 ]"
 check "a blank message gets the usage (help) reply, in the default language" \
 	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$E' AND body = '   '\")\" = help ] && grep -q 'حالة' <<<'$(replies p1 $E | sed -n 3p)'"
+check "a keyword and an entity with nothing to say: usage, no case" \
+	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$E' AND body = 'C EWA'\")\" = usage ]"
 check "a sender without a number is recorded, not answered" \
 	[ "$(sql "SELECT outcome FROM inbound_messages WHERE msisdn = 'Batelco'")" = no_reply_address ]
 check "a message to another address is recorded, not answered, files nothing" \
-	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE short_code = '80001234'\")\" = other_address ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ $(replies p1 $E | wc -l) = 3 ]"
+	bash -c "[ \"\$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE short_code = '80001234'\")\" = other_address ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$E'\") = 0 ] && [ $(replies p1 $E | wc -l) = 4 ]"
 check "3-part Arabic UDH out of order: one message, exactly the text sent" \
 	[ "$(sql "SELECT count(*) || '|' || bool_and(original_text = '$AR_LONG') FROM cases WHERE msisdn = '$F'")" = "1|true" ]
 check "its inbound record says 3 parts, complete" \
@@ -243,6 +246,7 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	mo $M 'text="the bins were not collected"'
 	mo $M 'text="1"'
 	for t in STOP START STOP START STOP; do mo $N "text=\"$t\""; done
+	for i in 1 2 3; do mo $Q 'text="the park lights are broken"'; mo $Q 'text="1"'; done
 	mo $O "hex=$FLASH dcs=24"
 	# a burst: ten new cases in flight at once, limit 8 a day
 	for i in 1 2 3 4 5 6 7 8 9 10; do echo "send mo from=$P to=$SC text=\"C burst report $i\""; done
@@ -295,6 +299,9 @@ check "loop guard: a 3rd STOP in an hour is not answered but still opts out" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT opted_out FROM subscribers WHERE msisdn = '$N'\") = t ] && [ $(replies p2 $N | wc -l) = 4 ]"
 check "the daily limit is exact for a burst of concurrent messages (8 of 10)" \
 	[ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$P'")" = 8 ]
+check "the guided flow three times in an hour: each 1 files (or finds) the case and is answered" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$Q'\") = 1 ] && [ $(replies p2 $Q | grep -c 'STATUS') -ge 3 ]"
+check "the daemon is still running" alive "$DPID"
 check "an Arabic flash SMS (data_coding 0x18, UCS-2) is read as Arabic" \
 	[ "$(sql "SELECT original_text FROM cases WHERE msisdn = '$O'")" = "$FLASH_TEXT" ]
 check "every inbound message is recorded once" \

@@ -17,10 +17,11 @@
  *
  * Cases: out-of-order joins (GSM with an escape split across parts, UCS-2
  * Arabic with a character and a surrogate pair split, SAR ASCII);
- * duplicates before completion; BUSY and RETRY while claimed; DONE and a
+ * duplicates before completion; BUSY and RETRY while claimed; copies and a
  * new message after finish; release and redelivery; the sweep with its
  * gap marker; finish by a stale owner; the last part at two instances at
- * once; hostile addresses and prefixes; no Redis. TAWASUL_TEST_LOG=debug (a log spec) shows the modules' log lines.
+ * once; hostile addresses and prefixes; no Redis. TAWASUL_TEST_LOG=debug
+ * (a log spec) shows the modules' log lines.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -725,14 +726,24 @@ test_after_finish(void **state)
 	assert_true(ttl > 3000 && ttl <= 3600);
 	assert_int_equal(raw_int2(t, "HLEN", tomb), 2);
 
-	/* byte-identical copies: delivered already */
-	assert_int_equal(add_r(t, &m, 1, "part one, "), REASM_STORE_DONE);
-	assert_int_equal(add_r(t, &m, 2, "part two"), REASM_STORE_DONE);
+	/* byte-identical copies are kept, counted as copies; a complete
+	 * identical re-send is delivered again (intake answers it with the
+	 * case already filed) */
+	assert_int_equal(add_r(t, &m, 1, "part one, "), REASM_STORE_STORED);
+	assert_int_equal(exists(t, key), 1);
+	assert_true(hget(t, &w, key, "dups"));
+	assert_string_equal(w.str, "1");
+	q2 = add_s(t, &m, 2, "part two");
+	assert_complete(t, q2, &m, 2);
+	assert_text(&q2->msg, "part one, part two", 18);
+	assert_string_not_equal(q2->msg.id, q->msg.id);
+	finish(t, &q2->msg.claim);
 	assert_int_equal(exists(t, key), 0);
 	/* same data, other coding: not the same part */
 	m.dc = 3;
 	assert_int_equal(add_r(t, &m, 2, "part two"), REASM_STORE_STORED);
 	assert_int_equal(exists(t, key), 1);
+	assert_false(hget(t, &w, key, "dups"));
 	raw(t, &w, 2, "DEL", key);
 	m.dc = 1;
 
@@ -848,6 +859,25 @@ test_sweep_gap(void **state)
 	assert_int_equal(exists(t, key), 0);
 	ttl = raw_int2(t, "TTL", s->msg[0].claim.tomb);
 	assert_true(ttl > 3000 && ttl <= 3600);
+
+	/* a delivered part redelivered alone (its acknowledgement was lost):
+	 * stored, then dropped by the sweep, never delivered again */
+	assert_int_equal(add_r(t, &m, 3, "tail"), REASM_STORE_STORED);
+	assert_int_equal(exists(t, key), 1);
+	wait_ms(t, 350);
+	s2 = sweep(t, 10);
+	assert_string_equal(s2->err, "");
+	assert_int_equal(s2->nmsg, 0);
+	assert_int_equal(exists(t, key), 0);
+	assert_false(due_has(t, due, key));
+	/* a part that was never delivered is delivered after the timeout */
+	assert_int_equal(add_r(t, &m, 2, "late"), REASM_STORE_STORED);
+	wait_ms(t, 350);
+	s2 = sweep(t, 10);
+	assert_int_equal(s2->nmsg, 1);
+	assert_text(&s2->msg[0], REASM_GAP "late" REASM_GAP,
+		    2 * strlen(REASM_GAP) + 4);
+	finish(t, &s2->msg[0].claim);
 
 	/* max: two timed-out messages, one per sweep; first part missing */
 	assert_int_equal(add_r(t, &m2, 2, "middle"), REASM_STORE_STORED);
@@ -1062,7 +1092,7 @@ test_hostile(void **state)
 	assert_int_equal(exists(t, q->msg.claim.key), 1);
 	finish(t, &q->msg.claim);
 	assert_int_equal(exists(t, q->msg.claim.key), 0);
-	assert_int_equal(add_r(t, &m, 7, "h"), REASM_STORE_DONE);
+	assert_int_equal(add_r(t, &m, 7, "h"), REASM_STORE_STORED); /* a copy */
 	/* the other sender's message is still there, alone */
 	assert_int_equal(add_r(t, &m2, 255, "!"), REASM_STORE_STORED);
 
@@ -1138,7 +1168,8 @@ test_hostile_sweep_addresses(void **state)
 	finish(t, &s->msg[0].claim);
 	assert_int_equal(exists(t, s->msg[0].claim.key), 0);
 	assert_int_equal(exists(t, s->msg[0].claim.tomb), 1);
-	assert_int_equal(add(t, &m, 2, ain, sizeof(ain))->r, REASM_STORE_DONE);
+	assert_int_equal(add(t, &m, 2, ain, sizeof(ain))->r,
+			 REASM_STORE_STORED); /* a copy, kept as such */
 	t_end(t);
 }
 
