@@ -13,13 +13,7 @@ SIM_PORT=$(free_port)
 admin=$(free_port)
 conf=$T_TMP/d.conf
 write_conf "$conf" "$admin"
-cat >>"$conf" <<CONF
-[smsc sim]
-host = 127.0.0.1
-port = $SIM_PORT
-system_id = tawasul
-password = secret
-CONF
+add_sim_link "$conf" "$SIM_PORT"
 prepare_db "$conf" || { echo "Bail out! database not prepared"; exit 1; }
 DB_CONN=$TAWASUL_PG_CONNINFO
 start_daemon "$conf" "$T_TMP/d.log"

@@ -53,16 +53,7 @@ mo() {
 admin=$(free_port)
 conf=$T_TMP/d.conf
 write_conf "$conf" "$admin"
-cat >>"$conf" <<CONF
-[smsc sim]
-host = 127.0.0.1
-port = $SIM_PORT
-system_id = tawasul
-password = secret
-enquire_link = 1s
-reconnect_min = 100ms
-reconnect_max = 300ms
-CONF
+add_sim_link "$conf" "$SIM_PORT" enquire_link=1s reconnect_min=100ms reconnect_max=300ms
 sed -i 's/^log_level = .*/log_level = info\nlimit_cases_per_day = 8\nreassembly_timeout = 2s\nreassembly_sweep = 500ms/' "$conf"
 own_db "$conf" || { echo "Bail out! database not prepared"; exit 1; }
 # Tomorrow is a public holiday (Bahrain time, as the daemon counts days).

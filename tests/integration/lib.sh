@@ -131,6 +131,15 @@ CONF
 	[ -f "$T_TMP/secret" ] || "$TAWASULCTL" gen-secret "$T_TMP/secret" >/dev/null
 }
 
+# add_sim_link CONF PORT [KEY=VALUE...]: an [smsc sim] section for the
+# simulator on PORT (system_id tawasul, password secret), extra keys after.
+add_sim_link() {
+	local f=$1 port=$2
+	shift 2
+	printf '[smsc sim]\nhost = 127.0.0.1\nport = %s\nsystem_id = tawasul\npassword = secret\n' "$port" >>"$f"
+	for kv in "$@"; do printf '%s\n' "${kv/=/ = }" >>"$f"; done
+}
+
 # prepare_db CONF: the schema and the sample entities, as an operator
 # would set up before starting the daemon.
 prepare_db() {

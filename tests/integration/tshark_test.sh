@@ -112,13 +112,7 @@ SPID=$!
 T_PIDS="$T_PIDS $SPID"
 wait_for 10 grep -q '^sim listening' "$T_TMP/sim4.out"
 write_conf "$T_TMP/m.conf" "$(free_port)"
-cat >>"$T_TMP/m.conf" <<CONF
-[smsc sim]
-host = 127.0.0.1
-port = $port3
-system_id = tawasul
-password = secret
-CONF
+add_sim_link "$T_TMP/m.conf" "$port3"
 own_db "$T_TMP/m.conf" || { echo "Bail out! database not prepared"; exit 1; }
 start_daemon "$T_TMP/m.conf" "$T_TMP/m.log"
 wait "$SPID"
