@@ -229,6 +229,20 @@ links_get(const struct links *ls, size_t i)
 }
 
 struct smsc_link *
+links_find_id(const struct links *ls, uint64_t id)
+{
+	if (!ls)
+		return NULL;
+	for (size_t i = 0; i < ls->nlive; i++)
+		if (smsc_link_id(ls->live[i]) == id)
+			return ls->live[i];
+	for (size_t i = 0; i < ls->nretired; i++)
+		if (smsc_link_id(ls->retired[i]) == id)
+			return ls->retired[i];
+	return NULL;
+}
+
+struct smsc_link *
 links_find(const struct links *ls, const char *name)
 {
 	if (!ls || !name)

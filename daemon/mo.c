@@ -24,8 +24,9 @@
  * USSD (ussd_service_op present) gets ESME_RX_P_APPN until the USSD
  * dialogue exists: the network ends the session instead of redelivering.
  *
- * Owns the MOs in flight; a link answered after a reload is found again by
- * name and id (a rebuilt link does not answer its predecessor's MOs).
+ * Owns the MOs in flight; the link that took an MO is found again by its
+ * id, also when a reload has retired it and it is still unbinding (a
+ * rebuilt link of the same name never answers its predecessor's MOs).
  */
 #include "config.h"
 
@@ -145,10 +146,8 @@ job_done(struct mo_job *j, uint32_t status)
 	char tag[LOG_TAG_LEN];
 
 	if (j->answer) {
-		struct smsc_link *l = links_find(mo->env->links, j->link);
-		int r = -ENOENT;
-		if (l && smsc_link_id(l) == j->link_id)
-			r = smsc_link_mo_complete(l, j->ref, status);
+		struct smsc_link *l = links_find_id(mo->env->links, j->link_id);
+		int r = l ? smsc_link_mo_complete(l, j->ref, status) : -ENOENT;
 		log_msisdn_tag(j->src, strlen(j->src), tag);
 		LOG(LC_APP, r < 0 ? LL_WARN : LL_INFO,
 		    "link=%s mo=%s from=%s status=0x%02x%s", j->link, j->what,

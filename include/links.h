@@ -6,6 +6,7 @@
 #define TAWASUL_LINKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "smsc_link.h"
 
@@ -38,6 +39,10 @@ void links_free(struct links *ls);
 
 size_t links_count(const struct links *ls);
 struct smsc_link *links_get(const struct links *ls, size_t i);
+/* The link with that smsc_link_id(), live or retired by a reload and still
+ * unbinding (it may still answer the MOs it took), or NULL. */
+struct smsc_link *links_find_id(const struct links *ls, uint64_t id);
+
 /* The named link, or NULL. */
 struct smsc_link *links_find(const struct links *ls, const char *name);
 
