@@ -129,40 +129,41 @@ reference_feistel_inv(const uint8_t key[32], uint64_t domain, uint64_t m,
 	return l * m + r;
 }
 
+typedef uint64_t feistel_fn(const uint8_t key[32], uint64_t domain, uint64_t m,
+			    uint64_t v);
+
+/* Applies fn (the network or its inverse) until the value falls inside
+ * the domain (cycle-walking). The cycle of a value under the network comes
+ * back into the domain, so the walk ends; m^2 - domain < 2m keeps it
+ * short. */
+static int
+walk(const uint8_t key[32], uint64_t domain, uint64_t v, feistel_fn *fn,
+     uint64_t *out)
+{
+	uint64_t m;
+
+	if (domain == 0 || domain > REFERENCE_PERMUTE_MAX || v >= domain)
+		return -EINVAL;
+	m = reference_ceil_sqrt(domain);
+	do
+		v = fn(key, domain, m, v);
+	while (v >= domain);
+	*out = v;
+	return 0;
+}
+
 int
 reference_permute(const uint8_t key[32], uint64_t domain, uint64_t x,
 		  uint64_t *y)
 {
-	uint64_t m, v;
-
-	if (domain == 0 || domain > REFERENCE_PERMUTE_MAX || x >= domain)
-		return -EINVAL;
-	m = reference_ceil_sqrt(domain);
-	/* The cycle of x under the network returns to x < domain, so the
-	 * walk ends; m^2 - domain < 2m keeps it short. */
-	v = x;
-	do
-		v = reference_feistel(key, domain, m, v);
-	while (v >= domain);
-	*y = v;
-	return 0;
+	return walk(key, domain, x, reference_feistel, y);
 }
 
 int
 reference_unpermute(const uint8_t key[32], uint64_t domain, uint64_t y,
 		    uint64_t *x)
 {
-	uint64_t m, v;
-
-	if (domain == 0 || domain > REFERENCE_PERMUTE_MAX || y >= domain)
-		return -EINVAL;
-	m = reference_ceil_sqrt(domain);
-	v = y;
-	do
-		v = reference_feistel_inv(key, domain, m, v);
-	while (v >= domain);
-	*x = v;
-	return 0;
+	return walk(key, domain, y, reference_feistel_inv, x);
 }
 
 void
