@@ -218,26 +218,27 @@ run list --bogus
 expect 1 "^tawasulctl: usage: list " "an unknown option is a one-line usage error"
 
 # ---- set-status and respond -------------------------------------------------
-# The NOTIFY is watched from a psql session that LISTENs on tawasul_case.
-coproc PSQL { psql -X -q -At "$CONN" 2>&1; }
-echo "LISTEN tawasul_case; SELECT 'listening';" >&"${PSQL[1]}"
-read -r -t 10 line <&"${PSQL[0]}"
-check "a psql session listens" [ "$line" = listening ]
+# The NOTIFY is watched from a psql session that LISTENs on tawasul_case; it
+# reads a FIFO and writes a file, which is polled (no coprocess whose file
+# descriptors vanish when it exits).
+mkfifo "$T_TMP/psql.in"
+psql -X -q -At "$CONN" <"$T_TMP/psql.in" >"$T_TMP/psql.out" 2>&1 &
+PSQL_PID=$!
+T_PIDS="$T_PIDS $PSQL_PID"
+exec {PSQL_IN}>"$T_TMP/psql.in"
+echo "LISTEN tawasul_case; SELECT 'listening';" >&$PSQL_IN
+check "a psql session listens" wait_for 10 grep -qx listening "$T_TMP/psql.out"
 
 run set-status "$R1" acknowledged
 expect 0 "^$R1: received -> acknowledged$" "set-status received -> acknowledged"
 case_id=$(q "SELECT id FROM cases WHERE reference = '$R1'")
-echo "SELECT 'mark';" >&"${PSQL[1]}"
-echo "SELECT 'done';" >&"${PSQL[1]}"
-notified=""
-while IFS= read -r -t 10 line <&"${PSQL[0]}"; do
-	case $line in
-	*"notification \"tawasul_case\" with payload \"$case_id acknowledged\""*) notified=1 ;;
-	done) break ;;
-	esac
-done
-check "set-status NOTIFYs tawasul_case with id and status" [ -n "$notified" ]
-echo '\q' >&"${PSQL[1]}"
+# psql prints what arrived after the next query's result: "mark" brings the
+# notification out, "done" follows it.
+echo "SELECT 'mark'; SELECT 'done';" >&$PSQL_IN
+wait_for 10 grep -qx done "$T_TMP/psql.out"
+check "set-status NOTIFYs tawasul_case with id and status" \
+	grep -qF "notification \"tawasul_case\" with payload \"$case_id acknowledged\"" "$T_TMP/psql.out"
+exec {PSQL_IN}>&-
 wait "$PSQL_PID" 2>/dev/null
 
 run set-status "$R1" in_progress --note 'Forwarded to the hospital "admin"'
