@@ -3,8 +3,9 @@
  * references, §7 due dates, §8 direct replies).
  *
  * Each message goes through three steps, all asynchronous:
- *   1. Redis, one script: the loop counter of this exact text, the rate
- *      counter of the command's class, the sender's guided draft;
+ *   1. Redis, one script: counts this message in the loop counter of its
+ *      exact text and the rate counter of its command's class (taken back
+ *      if it is not committed), and reads the sender's guided draft;
  *   2. PostgreSQL, one read job: the sender's saved language and opt-out,
  *      a case of theirs awaiting information, and what the command asks
  *      about (a case by reference and owner, or their open cases);
@@ -65,23 +66,52 @@ static const char *const kind_sql[] = {"", "complaint", "suggestion",
 const char *const intake_kind_key[] = {"", "kind.complaint", "kind.suggestion",
 				       "kind.enquiry"};
 
-/* KEYS: loop counter, rate counter, draft. Returns {loops, count, draft or
- * nil}: what earlier, committed messages counted. */
+/* Counts this message, so that messages from one sender in flight
+ * together are counted exactly. KEYS: loop counter, rate counter, draft;
+ * ARGV: the rate window in seconds (0: not counted in a class). Returns
+ * {loops, count, draft or nil}: what earlier messages counted. */
 static const char pre_lua[] =
-	"return {tonumber(redis.call('GET', KEYS[1]) or '0'),\n"
-	"        tonumber(redis.call('GET', KEYS[2]) or '0'),\n"
-	"        redis.call('GET', KEYS[3])}\n";
-
-/* After the commit: counts this message. KEYS: loop counter, rate
- * counter; ARGV: the rate window in seconds (0: not counted in a class). */
-static const char count_lua[] =
-	"if redis.call('INCR', KEYS[1]) == 1 then\n"
-	"  redis.call('EXPIRE', KEYS[1], 3600)\n"
+	"local loops = redis.call('INCR', KEYS[1])\n"
+	"if loops == 1 then redis.call('EXPIRE', KEYS[1], 3600) end\n"
+	"local count = 0\n"
+	"if ARGV[1] ~= '0' then\n"
+	"  count = redis.call('INCR', KEYS[2])\n"
+	"  if count == 1 then\n"
+	"    redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))\n"
+	"  end\n"
 	"end\n"
-	"if ARGV[1] ~= '0' and redis.call('INCR', KEYS[2]) == 1 then\n"
-	"  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))\n"
+	"return {loops - 1, math.max(count - 1, 0), redis.call('GET', "
+	"KEYS[3])}\n";
+
+/* Takes a count back: a message that was not committed (the carrier
+ * redelivers it, and it is counted then), or a filed case's rate count.
+ * KEYS: the counters. A counter that expired meanwhile stays gone. */
+static const char refund_lua[] =
+	"for _, k in ipairs(KEYS) do\n"
+	"  if tonumber(redis.call('GET', k) or '0') > 0 then\n"
+	"    redis.call('DECR', k)\n"
+	"  end\n"
 	"end\n"
 	"return 0\n";
+
+static void
+refund(struct req *q, int loop, int rate)
+{
+	const char *argv[5] = {"EVAL", refund_lua, "0"};
+	size_t lens[5];
+	int argc = 3;
+
+	if (loop)
+		argv[argc++] = q->kloop;
+	if (rate && strcmp(q->win, "0") != 0)
+		argv[argc++] = q->klim;
+	if (argc == 3)
+		return;
+	argv[2] = argc == 4 ? "1" : "2";
+	for (int i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	redis_client_command(q->in->env->redis, argc, argv, lens, NULL, NULL);
+}
 
 /* ---- completion ---------------------------------------------------------- */
 
@@ -101,10 +131,13 @@ intake_finish(struct req *q, int committed)
 {
 	struct intake *in = q->in;
 
-	if (committed)
+	if (committed) {
 		in->handled++;
-	else
+	} else {
 		in->deferred++;
+		if (q->counted)
+			refund(q, 1, 1);
+	}
 	in->pending--;
 	q->cb(q->arg, committed);
 	req_free(q);
@@ -120,14 +153,8 @@ after_commit(struct req *q, const char *outbox_id)
 
 	/* A filed case is not a help or lookup request (a guided "1"):
 	 * cases are counted by PostgreSQL itself. */
-	int filed = strcmp(q->outcome, "case") == 0;
-	const char *cargv[] = {"EVAL",   count_lua, "2",
-			       q->kloop, q->klim,   filed ? "0" : q->win};
-	size_t clens[6];
-	for (int i = 0; i < 6; i++)
-		clens[i] = strlen(cargv[i]);
-	if (q->kloop[0]) /* else recorded without the Redis step */
-		redis_client_command(env->redis, 6, cargv, clens, NULL, NULL);
+	if (q->counted && strcmp(q->outcome, "case") == 0)
+		refund(q, 0, 1);
 	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
 		 q->src);
 	if (q->post == POST_SET_DRAFT) {
@@ -539,6 +566,7 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 		intake_finish(q, 0);
 		return;
 	}
+	q->counted = 1;
 	q->loops = reply->element[0]->integer;
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
@@ -584,11 +612,12 @@ pre_step(struct req *q)
 	snprintf(q->win, sizeof(q->win), "%s",
 		 q->lim == LIM_NONE ? "0" : "3700");
 	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
-	const char *argv[] = {"EVAL", pre_lua, "3", q->kloop, q->klim, kdraft};
-	size_t lens[6];
-	for (int i = 0; i < 6; i++)
+	const char *argv[] = {"EVAL",  pre_lua, "3",   q->kloop,
+			      q->klim, kdraft,  q->win};
+	size_t lens[7];
+	for (int i = 0; i < 7; i++)
 		lens[i] = strlen(argv[i]);
-	int r = redis_client_command(env->redis, 6, argv, lens, on_pre, q);
+	int r = redis_client_command(env->redis, 7, argv, lens, on_pre, q);
 	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);
 }

@@ -43,8 +43,9 @@ struct req {
 	uint8_t *norm;
 	size_t nlen;
 	enum limit_class lim;
-	long long loops, count; /* earlier messages, committed */
+	long long loops, count; /* earlier messages counted */
 	char kloop[96], klim[96], win[16];
+	int counted;    /* step 1 counted this one: refunded if not committed */
 	int looping;    /* the loop guard holds: effects, but no reply */
 	char *reasm_id; /* a joined message's reassembly, else NULL */
 	char *draft;    /* the guided draft, if any */

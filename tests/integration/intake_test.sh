@@ -68,7 +68,7 @@ wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
 A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
 F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
 K=97366100011 L=97366100012 M=97366100013 N=97366100014 O=97366100015
-P=97366100016 Q=97366100017
+P=97366100016 Q=97366100017 R=97366100018 S=97366100019
 FLASH_TEXT="شكوى الماء مقطوع"
 FLASH=$(python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex())' "$FLASH_TEXT")
 
@@ -242,6 +242,10 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	# a burst: ten new cases in flight at once, limit 8 a day
 	for i in 1 2 3 4 5 6 7 8 9 10; do echo "send mo from=$P to=$SC text=\"C burst report $i\""; done
 	for i in 1 2 3 4 5 6 7 8 9 10; do echo "expect deliver_sm_resp status=0 timeout=20s"; done
+	# bursts for the help limit and the loop guard, all in flight at once
+	for t in HELP '?' 'مساعدة' '؟' 'HELP' '?'; do echo "send mo from=$R to=$SC ucs2=\"$t\""; done
+	for i in 1 2 3 4 5; do echo "send mo from=$S to=$SC text=\"MY\""; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "expect deliver_sm_resp status=0 timeout=20s"; done
 	echo "wait 1s"
 } >"$T_TMP/p2.scn"
 phase p2
@@ -290,6 +294,10 @@ check "loop guard: a 3rd STOP in an hour is not answered but still opts out" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT opted_out FROM subscribers WHERE msisdn = '$N'\") = t ] && [ $(replies p2 $N | wc -l) = 4 ]"
 check "the daily limit is exact for a burst of concurrent messages (8 of 10)" \
 	[ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$P'")" = 8 ]
+check "the help limit is exact for a burst of concurrent messages (3 of 6 answered)" \
+	bash -c "[ $(replies p2 $R | wc -l) = 3 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$R' AND outcome = 'limited'\") = 3 ]"
+check "the loop guard is exact for a burst of identical messages (2 of 5 answered)" \
+	bash -c "[ $(replies p2 $S | wc -l) = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$S' AND outcome = 'loop'\") = 3 ]"
 check "the guided flow three times in an hour: each 1 files (or finds) the case and is answered" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$Q'\") = 1 ] && [ $(replies p2 $Q | grep -c 'STATUS') -ge 3 ]"
 check "the daemon is still running" alive "$DPID"
@@ -297,6 +305,31 @@ check "an Arabic flash SMS (data_coding 0x18, UCS-2) is read as Arabic" \
 	[ "$(sql "SELECT original_text FROM cases WHERE msisdn = '$O'")" = "$FLASH_TEXT" ]
 check "every inbound message is recorded once" \
 	[ "$(sql "SELECT count(*) FROM inbound_messages")" = "$(cat "$T_TMP"/p[12].scn | grep -c '^send mo')" ]
+
+# ---- a commit that fails takes its counts back ---------------------------
+# The first four writes of U's HELP fail (a sequence is not rolled back);
+# each attempt was counted in Redis as it arrived. Had the counts stayed,
+# the fifth would meet the loop guard and the help limit.
+U=97366100020
+sql "CREATE SEQUENCE t_fail_seq;
+CREATE FUNCTION t_fail() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+	IF NEW.msisdn = '$U' AND nextval('t_fail_seq') <= 4 THEN
+		RAISE EXCEPTION 'injected failure';
+	END IF;
+	RETURN NEW;
+END \$\$;
+CREATE TRIGGER t_fail BEFORE INSERT ON inbound_messages
+	FOR EACH ROW EXECUTE FUNCTION t_fail();" >/dev/null
+{
+	echo "send mo from=$U to=$SC text=\"HELP\""
+	for i in 1 2 3 4; do echo "expect deliver_sm_resp status=0x64 timeout=20s"; done
+	echo "expect deliver_sm_resp status=0 timeout=20s"
+	echo "expect submit_sm dst=$U timeout=20s"
+} >"$T_TMP/p3.scn"
+phase p3
+check "a message whose commit failed 4 times is answered normally when it commits" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$U'\") = help ] && grep -q STATUS <<<'$(replies p3 $U)'"
 check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
 
 kill -TERM "$DPID"
