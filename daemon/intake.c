@@ -235,7 +235,7 @@ intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 {
 	struct env *env = q->in->env;
 	struct pg_job *job = pg_job_new();
-	char parts[8];
+	char parts[8], dur[32];
 	char *note = NULL;
 
 	if (!job) {
@@ -255,6 +255,8 @@ intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 		}
 	}
 	snprintf(parts, sizeof(parts), "%u", q->parts);
+	snprintf(dur, sizeof(dur), "%u milliseconds",
+		 env->conf->timers.ms[T_DUP_WINDOW]);
 	loop_filter(q);
 	const char *p[] = {q->src,
 			   q->dst,
@@ -267,11 +269,13 @@ intake_write_record(struct req *q, const char *extra_sql, const char *extra_p1)
 			   note,
 			   intake_lang_code(q->lang),
 			   q->reply,
-			   q->reasm_id};
+			   q->reasm_id,
+			   dur};
 	pg_job_add(job,
 		   "SELECT tawasul_record($1, $2, 'sms', $3, $4::integer, "
-		   "$5::boolean, $6, $7, $8::bigint, $9, $10, $11, $12)",
-		   12, p);
+		   "$5::boolean, $6, $7, $8::bigint, $9, $10, $11, $12, "
+		   "$13::interval)",
+		   13, p);
 	free(note);
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_written, q)))

@@ -229,6 +229,7 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	mo $A 'text="AR"'
 	mo $A 'text="MY"'
 	mo $A 'text="EN"'
+	mo $A "text=\"INFO $refA the water came back at 9pm\""
 	mo $B "ucs2=\"ايقاف $refB_ar\""
 	mo $C 'text="about two metres wide"'
 	for t in HELP '?' 'مساعدة' '؟'; do mo $K "ucs2=\"$t\""; done
@@ -267,6 +268,8 @@ check "a reference of the wrong length gets the format reply" [ -n "$(ra $A 4)" 
 check "MY lists open cases, one line each" bash -c "[ \$(grep -o '\\\\n' <<<'$(ra $A 5)' | wc -l) -ge 5 ]"
 check "INFO appends the citizen's text to the case" \
 	[ "$(sql "SELECT body FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.reference = '$refA' AND author = 'citizen'")" = "the water came back at 9pm" ]
+check "the same INFO again (a redelivery) is answered but not appended twice" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$A' ORDER BY id DESC LIMIT 1\") = note_again ] && grep -q '${refA:0:3} ${refA:3:3} ${refA:6:4}' <<<'$(ra $A 13)'"
 check "STOP opts out and is confirmed once" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$A' AND outcome = 'stop'\") = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM outbox o JOIN inbound_messages i ON i.id = o.inbound_id WHERE i.msisdn = '$A' AND i.outcome = 'stop'\") = 1 ]"
 check "START opts back in" [ "$(sql "SELECT opted_out FROM subscribers WHERE msisdn = '$A'")" = f ]
