@@ -293,13 +293,11 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 			}
 			break;
 		}
+		/* Opted out by tawasul_record(), which confirms only the
+		 * first of several opt-outs in flight together. */
 		q->outcome = "stop";
 		if (!q->opted_out) /* confirmed once */
 			intake_render_plain(q, "stop_all");
-		extra = "INSERT INTO subscribers (msisdn, opted_out, "
-			"opted_out_at) VALUES ($1, true, now()) ON CONFLICT "
-			"(msisdn) DO UPDATE SET opted_out = true, opted_out_at "
-			"= now(), updated_at = now()";
 		break;
 	case COMMAND_START:
 		q->outcome = "start";

@@ -68,7 +68,7 @@ wait_for 15 log_has "$T_TMP/d.log" 'cat=main state=ready' || {
 A=97366100001 B=97366100002 C=97366100003 D=97366100004 E=97366100005
 F=97366100006 G=97366100007 H=97366100008 I=97366100009 X=97366100010
 K=97366100011 L=97366100012 M=97366100013 N=97366100014 O=97366100015
-P=97366100016 Q=97366100017 R=97366100018 S=97366100019
+P=97366100016 Q=97366100017 R=97366100018 S=97366100019 V=97366100021
 FLASH_TEXT="شكوى الماء مقطوع"
 FLASH=$(python3 -c 'import sys; print(sys.argv[1].encode("utf-16-be").hex())' "$FLASH_TEXT")
 
@@ -246,7 +246,8 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	# bursts for the help limit and the loop guard, all in flight at once
 	for t in HELP '?' 'مساعدة' '؟' 'HELP' '?'; do echo "send mo from=$R to=$SC ucs2=\"$t\""; done
 	for i in 1 2 3 4 5; do echo "send mo from=$S to=$SC text=\"MY\""; done
-	for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "expect deliver_sm_resp status=0 timeout=20s"; done
+	for t in STOP STOPALL UNSUBSCRIBE CANCEL END QUIT; do echo "send mo from=$V to=$SC text=\"$t\""; done
+	for i in $(seq 1 17); do echo "expect deliver_sm_resp status=0 timeout=20s"; done
 	echo "wait 1s"
 } >"$T_TMP/p2.scn"
 phase p2
@@ -301,6 +302,8 @@ check "the help limit is exact for a burst of concurrent messages (3 of 6 answer
 	bash -c "[ $(replies p2 $R | wc -l) = 3 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$R' AND outcome = 'limited'\") = 3 ]"
 check "the loop guard is exact for a burst of identical messages (2 of 5 answered)" \
 	bash -c "[ $(replies p2 $S | wc -l) = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$S' AND outcome = 'loop'\") = 3 ]"
+check "six opt-outs in flight together: opted out, confirmed once" \
+	bash -c "[ $(replies p2 $V | wc -l) = 1 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT opted_out FROM subscribers WHERE msisdn = '$V'\") = t ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$V' AND outcome = 'stop'\") = 6 ]"
 check "the guided flow three times in an hour: each 1 files (or finds) the case and is answered" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$Q'\") = 1 ] && [ $(replies p2 $Q | grep -c 'STATUS') -ge 3 ]"
 check "the daemon is still running" alive "$DPID"

@@ -1,10 +1,14 @@
--- 003_note_once: a citizen's note is appended once.
+-- 003_record_once: a citizen's note is appended once, an opt-out is
+-- confirmed once.
 --
 -- The carrier redelivers an MO whose acknowledgement was lost, so the same
 -- INFO (or awaiting-information reply) can arrive twice. Like a new case,
 -- the same text from the same sender on the same case within the
 -- duplicate window is the same note: the message is still recorded and
 -- answered, the note is not appended again.
+--
+-- An opt-out (outcome 'stop') is written here under the sender's lock, so
+-- of several opt-outs in flight together only the first is confirmed.
 
 DROP FUNCTION tawasul_record(text, text, text, text, integer, boolean,
 	text, text, bigint, text, text, text, text);
@@ -23,6 +27,19 @@ BEGIN
 	IF p_reasm_id IS NOT NULL AND EXISTS (SELECT 1 FROM inbound_messages
 			WHERE reasm_id = p_reasm_id) THEN
 		RETURN NULL; -- delivered twice: recorded the first time
+	END IF;
+	IF p_outcome = 'stop' THEN
+		PERFORM pg_advisory_xact_lock(
+			hashtextextended('sub:' || p_msisdn, 0));
+		IF EXISTS (SELECT 1 FROM subscribers
+				WHERE msisdn = p_msisdn AND opted_out) THEN
+			p_reply := NULL; -- confirmed once
+		END IF;
+		INSERT INTO subscribers (msisdn, opted_out, opted_out_at)
+		VALUES (p_msisdn, true, now())
+		ON CONFLICT (msisdn) DO UPDATE SET opted_out = true,
+			opted_out_at = coalesce(subscribers.opted_out_at, now()),
+			updated_at = now();
 	END IF;
 	IF p_outcome = 'note' THEN
 		-- locked first: notes on one case are appended one at a time,
