@@ -291,22 +291,56 @@ END
 $$;
 
 -- Records an MO that created no case, with its reply (p_reply NULL: none),
--- in one transaction. Outcome 'note' also appends p_note (else the text)
--- to case p_case as the citizen's note (and a case awaiting information goes back to
--- in_progress). Returns the outbox row id (NULL without a reply, or when
--- the reassembly p_reasm_id was recorded already).
+-- in one transaction. Returns the outbox row id (NULL without a reply, or
+-- when the reassembly p_reasm_id was recorded already).
+--
+-- Outcome 'note' also appends p_note (else the text) to case p_case as the
+-- citizen's note, and a case awaiting information goes back to
+-- in_progress. The carrier redelivers an MO whose acknowledgement was
+-- lost, so like a new case, the same note on the same case within
+-- p_window is appended once: the repeat is recorded as 'note_again' and
+-- still answered.
+--
+-- Outcome 'stop' opts the sender out, under the sender's lock, so of
+-- several opt-outs in flight together only the first is confirmed.
 CREATE FUNCTION tawasul_record(p_msisdn text, p_short_code text,
 	p_channel text, p_link text, p_parts integer, p_complete boolean,
 	p_text text, p_outcome text, p_case bigint, p_note text, p_lang text,
-	p_reply text, p_reasm_id text)
+	p_reply text, p_reasm_id text,
+	p_window interval)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	inb bigint;
 	ob bigint;
+	v_body text := coalesce(p_note, p_text);
 BEGIN
 	IF p_reasm_id IS NOT NULL AND EXISTS (SELECT 1 FROM inbound_messages
 			WHERE reasm_id = p_reasm_id) THEN
 		RETURN NULL; -- delivered twice: recorded the first time
+	END IF;
+	IF p_outcome = 'stop' THEN
+		PERFORM pg_advisory_xact_lock(
+			hashtextextended('sub:' || p_msisdn, 0));
+		IF EXISTS (SELECT 1 FROM subscribers
+				WHERE msisdn = p_msisdn AND opted_out) THEN
+			p_reply := NULL; -- confirmed once
+		END IF;
+		INSERT INTO subscribers (msisdn, opted_out, opted_out_at)
+		VALUES (p_msisdn, true, now())
+		ON CONFLICT (msisdn) DO UPDATE SET opted_out = true,
+			opted_out_at = coalesce(subscribers.opted_out_at, now()),
+			updated_at = now();
+	END IF;
+	IF p_outcome = 'note' THEN
+		-- locked first: notes on one case are appended one at a time,
+		-- and a status changed meanwhile is seen below
+		UPDATE cases SET updated_at = now() WHERE id = p_case;
+		IF EXISTS (SELECT 1 FROM case_notes
+				WHERE case_id = p_case AND author = 'citizen'
+				AND body = v_body
+				AND created_at > now() - p_window) THEN
+			p_outcome := 'note_again';
+		END IF;
 	END IF;
 	INSERT INTO inbound_messages (msisdn, short_code, channel, link, body,
 		parts, complete, outcome, case_id, reasm_id)
@@ -315,9 +349,7 @@ BEGIN
 	RETURNING id INTO inb;
 	IF p_outcome = 'note' THEN
 		INSERT INTO case_notes (case_id, author, body, inbound_id)
-		VALUES (p_case, 'citizen', coalesce(p_note, p_text), inb);
-		-- locked first, so a status changed meanwhile is seen below
-		UPDATE cases SET updated_at = now() WHERE id = p_case;
+		VALUES (p_case, 'citizen', v_body, inb);
 		-- The information the entity asked for: back to work.
 		PERFORM tawasul_set_status(c.reference, 'in_progress', NULL,
 			'citizen')
