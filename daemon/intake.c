@@ -67,21 +67,28 @@ const char *const intake_kind_key[] = {"", "kind.complaint", "kind.suggestion",
 				       "kind.enquiry"};
 
 /* Counts this message, so that messages from one sender in flight
- * together are counted exactly. KEYS: loop counter, rate counter, draft;
- * ARGV: the rate window in seconds (0: not counted in a class). Returns
- * {loops, count, draft or nil}: what earlier messages counted. */
+ * together are counted exactly. KEYS: loop counter, rate counter, draft,
+ * filed draft; ARGV: the rate window in seconds (0: not counted in a
+ * class). Returns {loops, count, draft or nil, filed draft or nil}: what
+ * earlier messages counted. */
 static const char pre_lua[] =
 	"local loops = redis.call('INCR', KEYS[1])\n"
-	"if loops == 1 then redis.call('EXPIRE', KEYS[1], 3600) end\n"
-	"local count = 0\n"
-	"if ARGV[1] ~= '0' then\n"
-	"  count = redis.call('INCR', KEYS[2])\n"
-	"  if count == 1 then\n"
-	"    redis.call('EXPIRE', KEYS[2], tonumber(ARGV[1]))\n"
-	"  end\n"
-	"end\n"
-	"return {loops - 1, math.max(count - 1, 0), redis.call('GET', "
-	"KEYS[3])}\n";
+	"if loops == 1 then\n"
+	"  redis.call('EXPIRE', KEYS[1], " INTAKE_STR(
+		LOOP_WINDOW_S) ")\n"
+			       "end\n"
+			       "local count = 0\n"
+			       "if ARGV[1] ~= '0' then\n"
+			       "  count = redis.call('INCR', KEYS[2])\n"
+			       "  if count == 1 then\n"
+			       "    redis.call('EXPIRE', KEYS[2], "
+			       "tonumber(ARGV[1]))\n"
+			       "  end\n"
+			       "end\n"
+			       "return {loops - 1, math.max(count - 1, 0), "
+			       "redis.call('GET', "
+			       "KEYS[3]),\n"
+			       "        redis.call('GET', KEYS[4])}\n";
 
 /* Takes a count back: a message that was not committed (the carrier
  * redelivers it, and it is counted then), or a filed case's rate count.
@@ -121,6 +128,7 @@ req_free(struct req *q)
 	free(q->text);
 	free(q->norm);
 	free(q->draft);
+	free(q->filed);
 	free(q->reply);
 	free(q->reasm_id);
 	free(q);
@@ -143,6 +151,24 @@ intake_finish(struct req *q, int committed)
 	req_free(q);
 }
 
+/* The rate classes count help and lookup replies. A message that turned
+ * out to be something else (a case filed from a draft, information for a
+ * case, a cancelled draft) gives its count back. */
+static int
+in_class(const struct req *q)
+{
+	static const char *const own[] = {"help",   "draft", "draft_expired",
+					  "status", "list",  "limited",
+					  "loop"};
+
+	if (q->kind) /* went the new-case way */
+		return 0;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(q->outcome, own[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* ---- step 3: the write transaction ----------------------------------------- */
 
 static void
@@ -151,9 +177,7 @@ after_commit(struct req *q, const char *outbox_id)
 	struct env *env = q->in->env;
 	char key[64];
 
-	/* A filed case is not a help or lookup request (a guided "1"):
-	 * cases are counted by PostgreSQL itself. */
-	if (q->counted && strcmp(q->outcome, "case") == 0)
+	if (q->counted && !in_class(q))
 		refund(q, 0, 1);
 	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
 		 q->src);
@@ -164,10 +188,23 @@ after_commit(struct req *q, const char *outbox_id)
 		const char *argv[] = {"SET", key, q->text, "PX", ttl};
 		size_t lens[] = {3, strlen(key), q->len, 2, strlen(ttl)};
 		redis_client_command(env->redis, 5, argv, lens, NULL, NULL);
-	} else if (q->post == POST_DEL_DRAFT) {
+	} else if (q->post != POST_NONE) {
 		const char *argv[] = {"DEL", key};
 		size_t lens[] = {3, strlen(key)};
 		redis_client_command(env->redis, 2, argv, lens, NULL, NULL);
+	}
+	if (q->post == POST_FILE_DRAFT) {
+		/* Kept as filed for the duplicate window: a "1" redelivered
+		 * after its acknowledgement was lost finds the case again. */
+		char ttl[16];
+		snprintf(key, sizeof(key), "%sfiled:%s",
+			 env->conf->redis_prefix, q->src);
+		snprintf(ttl, sizeof(ttl), "%u",
+			 env->conf->timers.ms[T_DUP_WINDOW]);
+		const char *argv[] = {"SET", key, q->case_text, "PX", ttl};
+		size_t lens[] = {3, strlen(key), q->case_text_len, 2,
+				 strlen(ttl)};
+		redis_client_command(env->redis, 5, argv, lens, NULL, NULL);
 	}
 	if (outbox_id && outbox_id[0] && q->reply)
 		reply_send(q->in->reply, outbox_id, q->link, q->src, q->reply,
@@ -213,7 +250,8 @@ static void
 loop_filter(struct req *q)
 {
 	static const char *const reply_only[] = {
-		"status", "list", "help", "draft", "usage", "limited", "info"};
+		"status",        "list",  "help",    "draft",
+		"draft_expired", "usage", "limited", "info"};
 
 	if (!q->looping)
 		return;
@@ -395,8 +433,12 @@ intake_new_case(struct req *q)
 		return;
 	}
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)q->seq);
-	snprintf(dur, sizeof(dur), "%u milliseconds",
-		 env->conf->timers.ms[T_DUP_WINDOW]);
+	/* Under the loop guard the same text is the same case for as long
+	 * as the guard counts (an hour): nothing is filed unanswered. */
+	unsigned window = env->conf->timers.ms[T_DUP_WINDOW];
+	if (q->looping && window < LOOP_WINDOW_S * 1000u)
+		window = LOOP_WINDOW_S * 1000u;
+	snprintf(dur, sizeof(dur), "%u milliseconds", window);
 	snprintf(limit, sizeof(limit), "%d", env->conf->limit_cases_day);
 	snprintf(parts, sizeof(parts), "%u", q->parts);
 	q->outcome = "case";
@@ -524,12 +566,21 @@ read_step(struct req *q)
 		   "SELECT coalesce(lang, ''), opted_out FROM subscribers "
 		   "WHERE msisdn = $1",
 		   1, p1);
+	/* A case awaiting information from this sender, or one that got
+	 * this very text as its information within the duplicate window
+	 * (sent again, or redelivered): the note path records it once. */
+	char dur[32];
+	snprintf(dur, sizeof(dur), "%u milliseconds",
+		 env->conf->timers.ms[T_DUP_WINDOW]);
+	const char *p2[] = {q->src, q->text, dur};
 	pg_job_add(job,
-		   "SELECT id, reference FROM cases WHERE msisdn = $1 AND "
-		   "status = 'awaiting_info' AND updated_at > now() - "
-		   "interval '" AWAIT_WINDOW "' ORDER BY updated_at DESC "
-		   "LIMIT 1",
-		   1, p1);
+		   "SELECT id, reference FROM cases c WHERE msisdn = $1 AND "
+		   "((status = 'awaiting_info' AND updated_at > now() - "
+		   "interval '" AWAIT_WINDOW "') OR EXISTS (SELECT 1 FROM "
+		   "case_notes n WHERE n.case_id = c.id AND n.author = "
+		   "'citizen' AND n.body = $2 AND n.created_at > now() - "
+		   "$3::interval)) ORDER BY updated_at DESC LIMIT 1",
+		   3, p2);
 	if (q->cmd.ref_state == COMMAND_REF_OK &&
 	    (q->cmd.kind == COMMAND_STATUS || q->cmd.kind == COMMAND_INFO ||
 	     q->cmd.kind == COMMAND_STOP)) {
@@ -563,10 +614,13 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	char val[200];
 
 	if (!reply || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements != 3 ||
+	    reply->elements != 4 ||
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		LOG(LC_REDIS, LL_WARN, "intake=redis_failed reason=%s",
 		    log_value(val, sizeof(val), redis_client_why(reply, err)));
+		/* No answer (a timeout, a lost connection): the script may
+		 * have counted; taking back is harmless, it stops at 0. */
+		q->counted = !reply;
 		intake_finish(q, 0);
 		return;
 	}
@@ -575,9 +629,20 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
 			   : 0;
-	if (reply->element[2]->type == REDIS_REPLY_STRING)
-		q->draft =
-			strndup(reply->element[2]->str, reply->element[2]->len);
+	for (int i = 2; i <= 3; i++) {
+		const redisReply *e = reply->element[i];
+		if (e->type != REDIS_REPLY_STRING)
+			continue;
+		char *d = strndup(e->str, e->len);
+		if (!d) {
+			intake_finish(q, 0);
+			return;
+		}
+		if (i == 2)
+			q->draft = d;
+		else
+			q->filed = d;
+	}
 	read_step(q);
 }
 
@@ -600,9 +665,8 @@ static void
 pre_step(struct req *q)
 {
 	struct env *env = q->in->env;
-	char kdraft[64];
+	char kdraft[64], kfiled[64];
 	uint8_t hkey[16];
-	time_t now = time(NULL);
 
 	memcpy(hkey, env->secret.log_key, sizeof(hkey));
 	const char *pfx = env->conf->redis_prefix;
@@ -610,18 +674,19 @@ pre_step(struct req *q)
 	snprintf(q->kloop, sizeof(q->kloop), "%sloop:%s:%016llx", pfx, q->src,
 		 (unsigned long long)siphash(hkey, q->norm, q->nlen));
 	q->lim = limit_of(q->cmd.kind);
-	snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s:%lld", pfx,
-		 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src,
-		 (long long)(now / 3600));
+	/* an hour from the first message counted */
+	snprintf(q->klim, sizeof(q->klim), "%srl:%c:%s", pfx,
+		 q->lim == LIM_LOOKUPS ? 'l' : 'h', q->src);
 	snprintf(q->win, sizeof(q->win), "%s",
-		 q->lim == LIM_NONE ? "0" : "3700");
+		 q->lim == LIM_NONE ? "0" : "3600");
 	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
-	const char *argv[] = {"EVAL",  pre_lua, "3",   q->kloop,
-			      q->klim, kdraft,  q->win};
-	size_t lens[7];
-	for (int i = 0; i < 7; i++)
+	snprintf(kfiled, sizeof(kfiled), "%sfiled:%s", pfx, q->src);
+	const char *argv[] = {"EVAL",  pre_lua, "4",    q->kloop,
+			      q->klim, kdraft,  kfiled, q->win};
+	size_t lens[8];
+	for (int i = 0; i < 8; i++)
 		lens[i] = strlen(argv[i]);
-	int r = redis_client_command(env->redis, 7, argv, lens, on_pre, q);
+	int r = redis_client_command(env->redis, 8, argv, lens, on_pre, q);
 	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);
 }
@@ -691,8 +756,11 @@ intake_submit(struct intake *in, const struct intake_msg *m, intake_cb *cb,
 	q->in = in;
 	q->cb = cb;
 	q->arg = arg;
+	/* "+973..." and "973..." are one citizen: kept without the '+'
+	 * (replies go out as international numbers). */
 	if (msisdn_ok(m->src))
-		snprintf(q->src, sizeof(q->src), "%s", m->src);
+		snprintf(q->src, sizeof(q->src), "%s",
+			 m->src + (m->src[0] == '+'));
 	if (m->reasm_id && !(q->reasm_id = strdup(m->reasm_id))) {
 		free(q);
 		return -ENOMEM;

@@ -160,12 +160,24 @@ limited(const struct req *q)
 	return q->lim != LIM_NONE && q->count + 1 > max;
 }
 
+/* Over a limit, only the first message past it is told so. */
+static int
+first_over(const struct req *q)
+{
+	const struct conf *c = q->in->env->conf;
+
+	return q->count == (q->lim == LIM_LOOKUPS ? c->limit_lookups_hour
+						  : c->limit_help_hour);
+}
+
 /* The reference checks shared by STATUS, INFO and STOP <ref>: renders
  * the reply for a bad, mistyped or unknown reference and returns 1, or
  * returns 0 when case row r (statement 2) is the sender's. */
 static int
-ref_problem(struct req *q, PGresult *r)
+ref_problem(struct req *q, PGresult *r, const char *usage)
 {
+	if (q->cmd.ref_state == COMMAND_REF_NONE)
+		return intake_render_plain(q, usage), 1;
 	if (q->cmd.ref_state != COMMAND_REF_OK)
 		return intake_render_plain(q, "ref_bad"), 1;
 	if (!reference_valid(q->cmd.ref))
@@ -181,7 +193,7 @@ do_status(struct req *q, PGresult *r)
 	char ref[REF_EN_SIZE];
 
 	q->outcome = "status";
-	if (ref_problem(q, r))
+	if (ref_problem(q, r, "status_usage"))
 		return;
 	snprintf(q->case_id, sizeof(q->case_id), "%s", PQgetvalue(r, 0, 0));
 	char skey[40];
@@ -236,14 +248,25 @@ do_my(struct req *q, PGresult *r)
 }
 
 static void
-file_draft(struct req *q, int choice)
+file_draft(struct req *q, int choice, const char *draft)
 {
 	q->kind = (enum command_case_kind)choice;
-	q->case_text = q->draft;
-	q->case_text_len = strlen(q->draft);
-	q->post = POST_DEL_DRAFT;
-	intake_resolve_entity(q, q->draft, q->case_text_len, 0, 0);
+	q->case_text = draft;
+	q->case_text_len = strlen(draft);
+	q->post = POST_FILE_DRAFT;
+	intake_resolve_entity(q, draft, q->case_text_len, 0, 0);
 	intake_new_case(q);
+}
+
+/* The reply follows the draft's language when nothing else says. */
+static void
+lang_of_draft(struct req *q, const char *draft)
+{
+	enum text_script ds =
+		textnorm_script((const uint8_t *)draft, strlen(draft));
+
+	if (!q->has_pref && ds != TEXT_SCRIPT_NONE)
+		q->lang = ds == TEXT_SCRIPT_LATIN ? CATALOG_EN : CATALOG_AR;
 }
 
 void
@@ -270,7 +293,8 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 
 	/* A digit that files or cancels a draft answers our prompt: a
 	 * citizen's reply, not a loop. */
-	int answers_draft = q->draft && c->choice >= 0 && c->choice <= 3;
+	int answers_draft = c->choice >= 0 && c->choice <= 3 &&
+			    (q->draft || (q->filed && c->choice));
 	if (q->loops + 1 >= env->conf->loop_threshold && !answers_draft) {
 		q->in->loops++;
 		q->looping = 1; /* recorded and acted on, not answered */
@@ -279,7 +303,7 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 	case COMMAND_STOP:
 		if (c->ref_state != COMMAND_REF_NONE) {
 			q->outcome = "mute_refused";
-			if (!ref_problem(q, look)) {
+			if (!ref_problem(q, look, "ref_bad")) {
 				q->outcome = "mute";
 				snprintf(q->case_id, sizeof(q->case_id), "%s",
 					 PQgetvalue(look, 0, 0));
@@ -329,21 +353,21 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 	return;
 
 rest:
-	/* Row 5: a pending exchange. A guided draft takes its digit, and
-	 * the reply follows the draft's language when nothing else says. */
-	if (q->draft && c->choice >= 0 && c->choice <= 3) {
-		enum text_script ds = textnorm_script((const uint8_t *)q->draft,
-						      strlen(q->draft));
-		if (!q->has_pref && ds != TEXT_SCRIPT_NONE)
-			q->lang = ds == TEXT_SCRIPT_LATIN ? CATALOG_EN
-							  : CATALOG_AR;
+	/* Row 5: a pending exchange. A guided draft takes its digit; a
+	 * "1" to "3" redelivered after its draft was filed files it again,
+	 * which finds the case already filed. */
+	const char *draft = q->draft                           ? q->draft
+			    : c->choice >= 1 && c->choice <= 3 ? q->filed
+							       : NULL;
+	if (draft && c->choice >= 0 && c->choice <= 3) {
+		lang_of_draft(q, draft);
 		if (c->choice == 0) {
 			q->outcome = "draft_cancelled";
 			q->post = POST_DEL_DRAFT;
 			intake_render_plain(q, "guided_cancelled");
 			intake_write_record(q, NULL, NULL);
 		} else {
-			file_draft(q, c->choice);
+			file_draft(q, c->choice, draft);
 		}
 		return;
 	}
@@ -356,26 +380,40 @@ rest:
 		intake_write_record(q, NULL, NULL);
 		return;
 	}
+	/* A lone digit that answers nothing is never a draft of its own:
+	 * past the choices, the prompt again (the draft kept); with no
+	 * draft (expired after draft_ttl, or cancelled), say so. */
+	if (c->kind == COMMAND_TEXT && c->choice >= 0) {
+		if (q->draft) {
+			q->outcome = "draft";
+			lang_of_draft(q, q->draft);
+		} else {
+			q->outcome = "draft_expired";
+		}
+		if (limited(q))
+			q->outcome = "limited";
+		else
+			intake_render_plain(q, q->draft ? "guided_prompt"
+							: "guided_expired");
+		intake_write_record(q, NULL, NULL);
+		return;
+	}
 	switch (c->kind) {
 	case COMMAND_STATUS:
-		if (limited(q)) {
-			q->outcome = "limited";
-			intake_render_plain(q, "limit_lookups");
-		} else {
-			do_status(q, look);
-		}
-		break;
 	case COMMAND_MY:
 		if (limited(q)) {
 			q->outcome = "limited";
-			intake_render_plain(q, "limit_lookups");
+			if (first_over(q))
+				intake_render_plain(q, "limit_lookups");
+		} else if (c->kind == COMMAND_STATUS) {
+			do_status(q, look);
 		} else {
 			do_my(q, look);
 		}
 		break;
 	case COMMAND_INFO:
 		q->outcome = "info";
-		if (ref_problem(q, look))
+		if (ref_problem(q, look, "info_usage"))
 			break;
 		if (!c->body_len) {
 			intake_render_plain(q, "info_usage");
@@ -407,7 +445,9 @@ rest:
 	default:
 		q->outcome = "draft";
 		q->post = POST_SET_DRAFT;
-		if (!limited(q))
+		if (limited(q))
+			q->outcome = "limited";
+		else
 			intake_render_plain(q, "guided_prompt");
 		break;
 	}

@@ -22,12 +22,22 @@ struct pg_outcome;
  * first TEXT_MAX bytes. */
 #define TEXT_MAX     8192
 #define AWAIT_WINDOW "7 days"
+/* The loop guard counts identical messages over this many seconds. */
+#define LOOP_WINDOW_S  3600
+#define INTAKE_STR_(x) #x
+#define INTAKE_STR(x)  INTAKE_STR_(x)
 
 /* Rate classes counted in Redis (new cases are counted by PostgreSQL,
  * exactly, in tawasul_new_case()). */
 enum limit_class { LIM_NONE, LIM_LOOKUPS, LIM_HELP };
 
-enum post_action { POST_NONE, POST_SET_DRAFT, POST_DEL_DRAFT };
+/* What happens to the guided draft after the commit. */
+enum post_action {
+	POST_NONE,
+	POST_SET_DRAFT,  /* this text becomes the draft */
+	POST_DEL_DRAFT,  /* cancelled */
+	POST_FILE_DRAFT, /* filed: kept as such for the duplicate window */
+};
 
 struct req {
 	struct intake *in;
@@ -49,6 +59,7 @@ struct req {
 	int looping;    /* the loop guard holds: effects, but no reply */
 	char *reasm_id; /* a joined message's reassembly, else NULL */
 	char *draft;    /* the guided draft, if any */
+	char *filed;    /* the draft filed last, within the duplicate window */
 	enum catalog_lang lang;
 	int has_pref; /* lang is the sender's saved choice */
 	int opted_out;

@@ -81,6 +81,7 @@ static const struct catalog_schema {
 	{"ref_unknown", P(REF), 0},
 	{"ref_mistyped", P(REF), 0},
 	{"ref_bad", 0, 0},
+	{"status_usage", 0, 0},
 	{"my_header", P(COUNT), 0},
 	{"my_line", P(REF) | P(STATUS) | P(ENTITY), P(REF) | P(STATUS)},
 	{"my_none", 0, 0},

@@ -54,7 +54,7 @@ admin=$(free_port)
 conf=$T_TMP/d.conf
 write_conf "$conf" "$admin"
 add_sim_link "$conf" "$SIM_PORT" enquire_link=1s reconnect_min=100ms reconnect_max=300ms
-sed -i 's/^log_level = .*/log_level = info\nlimit_cases_per_day = 8\nreassembly_timeout = 2s\nreassembly_sweep = 500ms/' "$conf"
+sed -i 's/^log_level = .*/log_level = info\nlimit_cases_per_day = 8\nlimit_lookups_per_hour = 8\nreassembly_timeout = 2s\nreassembly_sweep = 500ms/' "$conf"
 own_db "$conf" || { echo "Bail out! database not prepared"; exit 1; }
 # Tomorrow is a public holiday (Bahrain time, as the daemon counts days).
 sql "INSERT INTO holidays VALUES ((now() AT TIME ZONE 'Asia/Bahrain')::date + 1, 'test holiday')" >/dev/null
@@ -248,7 +248,10 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	for i in 1 2 3 4 5; do echo "send mo from=$S to=$SC text=\"MY\""; done
 	for t in STOP STOPALL UNSUBSCRIBE CANCEL END QUIT; do echo "send mo from=$V to=$SC text=\"$t\""; done
 	for i in $(seq 1 17); do echo "expect deliver_sm_resp status=0 timeout=20s"; done
-	echo "wait 1s"
+	# the bursts' replies (one part each), then time for any extra
+	for i in 1 2; do echo "expect submit_sm dst=$S timeout=20s"; done
+	echo "expect submit_sm dst=$V timeout=20s"
+	echo "wait 2s"
 } >"$T_TMP/p2.scn"
 phase p2
 
@@ -336,6 +339,71 @@ CREATE TRIGGER t_fail BEFORE INSERT ON inbound_messages
 phase p3
 check "a message whose commit failed 4 times is answered normally when it commits" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT outcome FROM inbound_messages WHERE msisdn = '$U'\") = help ] && grep -q STATUS <<<'$(replies p3 $U)'"
+
+# ---- lone digits, repeated information, lookups over the limit -------------
+W1=97366100031 W2=97366100032 W3=97366100033 W4=97366100034 W5=97366100035
+W6=97366100036
+{
+	echo "expect bind_transceiver timeout=10s"
+	mo $W5 'text="C MOW there is a deep pothole near the school"'
+} >"$T_TMP/p4a.scn"
+phase p4a
+refW5=$(sql "SELECT reference FROM cases WHERE msisdn = '$W5'")
+sql "SELECT tawasul_set_status('$refW5', 'awaiting_info', 'Which road?', 'office')" >/dev/null
+{
+	echo "expect bind_transceiver timeout=10s"
+	mo $W1 'text="1"'
+	mo $W1 'text="1"'
+	mo $W2 'text="the road outside my house has a big hole"'
+	mo $W2 'text="7"'
+	mo $W2 'text="1"'
+	mo $W2 'text="1"'
+	mo $W3 'text="STATUS"'
+	mo $W3 'text="INFO"'
+	for i in 1 2 3 4 5 6 7 8 9 10; do mo $W4 "text=\"STATUS ${i}${i}${i}${i}\""; done
+	mo $W5 'text="Road 1234 block 567"'
+	mo $W5 'text="Road 1234 block 567"'
+	mo "+$A" "text=\"STATUS $refA\""
+	# the last replies (one part each), then time for any extra
+	for i in 1 2; do echo "expect submit_sm dst=$W3 timeout=20s"; done
+	for i in 1 2 3 4 5 6 7 8 9; do echo "expect submit_sm dst=$W4 timeout=20s"; done
+	for i in 1 2; do echo "expect submit_sm dst=$W5 text~=\"was added\" timeout=20s"; done
+	echo "expect submit_sm dst=$A timeout=20s"
+	echo "wait 1s"
+} >"$T_TMP/p4.scn"
+phase p4
+rw() { replies p4 "$1" | sed -n "${2}p"; }
+check "a lone digit with no draft says the draft is gone (in the default language), and files nothing" \
+	bash -c "grep -q 'انتهت مدة الاحتفاظ' <<<'$(rw $W1 1)' && grep -q 'انتهت مدة الاحتفاظ' <<<'$(rw $W1 2)' && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W1'\") = 0 ]"
+check "a digit past the choices repeats the prompt and keeps the draft" \
+	bash -c "grep -q 'reply 1 for a complaint' <<<'$(rw $W2 2)' && [ \"\$(psql -X -At '$DB_CONN' -c \"SELECT original_text FROM cases WHERE msisdn = '$W2'\")\" = 'the road outside my house has a big hole' ]"
+check "a \"1\" again after filing (a redelivery) finds the same case" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W2'\") = 1 ] && r=\$(psql -X -At '$DB_CONN' -c \"SELECT reference FROM cases WHERE msisdn = '$W2'\") && grep -q \"\${r:0:3} \${r:3:3} \${r:6:4}\" <<<'$(rw $W2 3)' && grep -q \"\${r:0:3} \${r:3:3} \${r:6:4}\" <<<'$(rw $W2 4)'"
+check "STATUS alone gets how to follow a case up" grep -q 'To follow up a case send STATUS' <<<"$(rw $W3 1)"
+check "INFO alone gets how to add information" grep -q 'To add information' <<<"$(rw $W3 2)"
+check "lookups over the limit: the first one past it is told, the rest are not answered" \
+	bash -c "[ $(replies p4 $W4 | wc -l) = 9 ] && grep -q 'Too many lookups' <<<'$(rw $W4 9)' && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '$W4' AND outcome = 'limited'\") = 2 ]"
+check "the same information sent twice is one note, both answered" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.msisdn = '$W5' AND author = 'citizen'\") = 1 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT string_agg(outcome, ',' ORDER BY id) FROM inbound_messages WHERE msisdn = '$W5'\") = case,note,note_again ] && [ $(replies p4 $W5 | grep -c 'was added') = 2 ]"
+check "+973... is the same citizen as 973...: the owner's STATUS" \
+	grep -q 'Electricity and Water Authority' <<<"$(replies p4 "$A" | tail -n 1)"
+
+# ---- the loop guard files nothing unanswered --------------------------------
+# With a 1 s duplicate window, the same new case sent 4 times 1.5 s apart:
+# the 3rd and 4th meet the loop guard, which finds the case filed.
+sed -i 's/^limit_cases_per_day = 8$/limit_cases_per_day = 8\nduplicate_window = 1s/' "$conf"
+kill -HUP "$DPID"
+wait_for 10 bash -c "[ \$(grep -c 'reload=ok' '$T_TMP/d.log') -ge 1 ]"
+{
+	echo "expect bind_transceiver timeout=10s"
+	for i in 1 2 3 4; do
+		mo $W6 'text="C MOW the streetlight on road 12 is out"'
+		echo "wait 1500ms"
+	done
+} >"$T_TMP/p5.scn"
+phase p5
+check "loop guard: a new case sent 4 times (beyond the duplicate window) is filed twice at most, never unanswered" \
+	bash -c "[ $(replies p5 $W6 | wc -l) = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W6'\") = 2 ]"
 check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
 
 kill -TERM "$DPID"
