@@ -13,7 +13,7 @@ SIM_PORT=$(free_port)
 admin=$(free_port)
 conf=$T_TMP/d.conf
 write_conf "$conf" "$admin"
-add_sim_link "$conf" "$SIM_PORT"
+add_sim_link "$conf" "$SIM_PORT" reconnect_min=100ms reconnect_max=500ms
 prepare_db "$conf" || { echo "Bail out! database not prepared"; exit 1; }
 DB_CONN=$TAWASUL_PG_CONNINFO
 start_daemon "$conf" "$T_TMP/d.log"

@@ -72,16 +72,31 @@ log_has() { grep -qE "$2" "$1"; }
 # log_count FILE PATTERN
 log_count() { grep -cE "$2" "$1" || true; }
 
-# free_port: a loopback TCP port nothing listens on right now.
+# free_port: a loopback TCP port no socket uses right now, below the
+# kernel's ephemeral range (a client's port there, even in TIME_WAIT,
+# would make a later bind fail or stray into a capture).
 free_port() {
-	local p
+	local lo p
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+	[ "$lo" -gt 21000 ] || lo=32768
 	while :; do
-		p=$((20000 + RANDOM % 20000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
+		p=$((20000 + RANDOM % (lo - 20000)))
+		[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] &&
+			! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null &&
+			{
+				echo "$p"
+				return
+			}
 	done
+}
+
+# avoid_midnight TZ SECS: when midnight in TZ is less than SECS away,
+# sleeps past it, so that checks counting days see one day throughout.
+avoid_midnight() {
+	local h m s left
+	IFS=: read -r h m s <<<"$(TZ=$1 date +%H:%M:%S)"
+	left=$((86400 - 10#$h * 3600 - 10#$m * 60 - 10#$s))
+	[ "$left" -gt "$2" ] || sleep $((left + 2))
 }
 
 # http_get PORT PATH: prints the status code and body.

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -154,6 +155,15 @@ wait_for(struct t *t, const int *cond)
 	while (!*cond && !t->watchdog_fired)
 		event_base_loop(t->base, EVLOOP_ONCE);
 	assert_false(t->watchdog_fired);
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Runs the loop for ms (the store's own timers, Redis's TIME, need real
@@ -821,16 +831,20 @@ test_sweep_gap(void **state)
 	plain_key(key, sizeof(key), t, "mr", &m);
 	snprintf(due, sizeof(due), "%smr:due", t->prefix);
 
+	long long t0 = mono_ms();
 	assert_int_equal(add_r(t, &m, 1, "head"), REASM_STORE_STORED);
 	t->link = "other";
 	assert_int_equal(add_r(t, &m, 3, "tail"), REASM_STORE_STORED);
 	assert_true(due_has(t, due, key));
 	s = sweep(t, 10); /* not timed out yet */
-	assert_int_equal(s->nmsg, 0);
 	assert_string_equal(s->err, "");
-
-	wait_ms(t, 350);
-	s = sweep(t, 10);
+	/* (unless the machine stalled past the timeout: then that sweep
+	 * already delivered it) */
+	if (s->nmsg == 0 || mono_ms() - t0 < 200) {
+		assert_int_equal(s->nmsg, 0);
+		wait_ms(t, 350);
+		s = sweep(t, 10);
+	}
 	assert_string_equal(s->err, "");
 	assert_int_equal(s->nmsg, 1);
 	assert_int_equal(s->msg[0].total, 3);

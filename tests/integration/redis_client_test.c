@@ -492,7 +492,7 @@ test_connect_timeout(void **state)
 	t_run(&t);
 
 	assert_int_equal(redis_client_state(t.rc), RC_BACKOFF);
-	assert_true(t.elapsed_ms >= 250 && t.elapsed_ms < 2000);
+	assert_true(t.elapsed_ms >= 250 && t.elapsed_ms < 10000);
 	assert_int_equal(t.ntrans, 2);
 	assert_int_equal(t.trans[1][0], RC_CONNECTING);
 	t_done(&t);
@@ -563,7 +563,7 @@ test_command_timeout(void **state)
 	assert_int_equal(t.rets[2], 0);
 	assert_int_equal(t.calls[0], 1);
 	assert_string_equal(t.errs[0], "timeout");
-	assert_true(t.elapsed_ms >= 250 && t.elapsed_ms < 1500);
+	assert_true(t.elapsed_ms >= 250 && t.elapsed_ms < 10000);
 	assert_int_equal(t.calls[1], 1);
 	assert_string_equal(t.errs[1], "connection lost");
 	assert_int_equal(t.calls[2], 1);

@@ -368,7 +368,7 @@ check "mo: USSD user reply, UCS-2" grep -q 'svc=USSD src=97333000006 .* dcs=8 op
 
 # ---- 8. a failed expectation is one clear line and exit 1
 cat >"$T_TMP/bad.scn" <<'EOF'
-expect bind_transceiver
+expect bind_transceiver timeout=10s
 expect submit_sm dst=97399999999
 EOF
 cat >"$T_TMP/bad.probe" <<'EOF'
@@ -378,12 +378,12 @@ submit 80008001 97333000001 text="not that one"
 wait submit_sm_resp
 closed timeout=5000
 EOF
-start_sim bad --scenario "$T_TMP/bad.scn" --timeout 300
+start_sim bad --scenario "$T_TMP/bad.scn" --timeout 1000
 probe bad
 sim_exit 5
 check "failure: exit status 1" [ "$SRC" = 1 ]
 check "failure: one line naming the step, the timeout and what came instead" \
-	grep -q '^scenario failed line=2: expect submit_sm dst="97399999999": not received within 300 ms; last seen: submit_sm conn=1 seq=2 .*dst=97333000001 .*text="not that one"$' "$T_TMP/bad.out"
+	grep -q '^scenario failed line=2: expect submit_sm dst="97399999999": not received within 1000 ms; last seen: submit_sm conn=1 seq=2 .*dst=97333000001 .*text="not that one"$' "$T_TMP/bad.out"
 printf 'expect submit_sm\nsend mo from=1 to=2 text="abc" parts=5\n' >"$T_TMP/parse.scn"
 "$SIM" --scenario "$T_TMP/parse.scn" --check >/dev/null 2>"$T_TMP/parse.err"
 rc=$?
