@@ -95,7 +95,8 @@ printable(char *dst, size_t cap, const char *src)
  * rest are octets, kept as Latin-1), and the GSM 03.38 data coding
  * schemes above (general data coding 0x00-0x3F and 0xF0-0xFF by their
  * alphabet bits, message waiting groups 0xC0-0xEF), so that an Arabic
- * flash SMS (0x18) is read as UCS-2.
+ * flash SMS (0x18) is read as UCS-2. Compressed text (0x20-0x3F) is kept
+ * as octets: we do not decompress.
  */
 static uint8_t
 alphabet(uint8_t dcs)
@@ -104,6 +105,8 @@ alphabet(uint8_t dcs)
 		return dcs == 0 || dcs == 1 || dcs == 8 ? dcs : 3;
 	if (dcs <= 0x3f) {
 		unsigned a = (dcs >> 2) & 3;
+		if (dcs & 0x20) /* compressed: no text to read, keep octets */
+			return 3;
 		return a == 0 ? 0 : a == 2 ? 8 : 3;
 	}
 	if (dcs >= 0xc0 && dcs <= 0xdf)
