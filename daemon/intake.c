@@ -101,23 +101,65 @@ static const char refund_lua[] =
 	"end\n"
 	"return 0\n";
 
+/* Sends refund_lua for keys; returns 0, or -1 when it could not be sent
+ * (it certainly did not run). */
+static int
+refund_keys(struct intake *in, const char *const *keys, unsigned n)
+{
+	const char *argv[3 + OWED_MAX];
+	size_t lens[3 + OWED_MAX];
+	char nk[12];
+
+	if (!n)
+		return 0;
+	snprintf(nk, sizeof(nk), "%u", n);
+	argv[0] = "EVAL";
+	argv[1] = refund_lua;
+	argv[2] = nk;
+	for (unsigned i = 0; i < n; i++)
+		argv[3 + i] = keys[i];
+	for (unsigned i = 0; i < 3 + n; i++)
+		lens[i] = strlen(argv[i]);
+	return redis_client_command(in->env->redis, (int)(3 + n), argv, lens,
+				    NULL, NULL) < 0
+		       ? -1
+		       : 0;
+}
+
+/* Counts to take back that could not be sent wait for the next message
+ * that reaches Redis (bounded: beyond OWED_MAX they expire with their
+ * window). */
+static void
+owe(struct intake *in, const char *const *keys, unsigned n)
+{
+	for (unsigned i = 0; i < n && in->nowed < OWED_MAX; i++)
+		snprintf(in->owed[in->nowed++], KEY_MAX, "%s", keys[i]);
+}
+
+static void
+pay_owed(struct intake *in)
+{
+	const char *keys[OWED_MAX];
+	unsigned n = in->nowed;
+
+	for (unsigned i = 0; i < n; i++)
+		keys[i] = in->owed[i];
+	if (refund_keys(in, keys, n) == 0)
+		in->nowed = 0;
+}
+
 static void
 refund(struct req *q, int loop, int rate)
 {
-	const char *argv[5] = {"EVAL", refund_lua, "0"};
-	size_t lens[5];
-	int argc = 3;
+	const char *keys[2];
+	unsigned n = 0;
 
 	if (loop)
-		argv[argc++] = q->kloop;
+		keys[n++] = q->kloop;
 	if (rate && strcmp(q->win, "0") != 0)
-		argv[argc++] = q->klim;
-	if (argc == 3)
-		return;
-	argv[2] = argc == 4 ? "1" : "2";
-	for (int i = 0; i < argc; i++)
-		lens[i] = strlen(argv[i]);
-	redis_client_command(q->in->env->redis, argc, argv, lens, NULL, NULL);
+		keys[n++] = q->klim;
+	if (refund_keys(q->in, keys, n) < 0)
+		owe(q->in, keys, n);
 }
 
 /* ---- completion ---------------------------------------------------------- */
@@ -193,18 +235,23 @@ after_commit(struct req *q, const char *outbox_id)
 		size_t lens[] = {3, strlen(key)};
 		redis_client_command(env->redis, 2, argv, lens, NULL, NULL);
 	}
-	if (q->post == POST_FILE_DRAFT) {
-		/* Kept as filed for the duplicate window: a "1" redelivered
-		 * after its acknowledgement was lost finds the case again. */
+	/* The draft filed last is kept for the duplicate window from when
+	 * its case was created: a "1" redelivered after its acknowledgement
+	 * was lost finds the case again. A new draft or a cancel ends it. */
+	snprintf(key, sizeof(key), "%sfiled:%s", env->conf->redis_prefix,
+		 q->src);
+	if (q->post == POST_FILE_DRAFT && strcmp(q->outcome, "case") == 0) {
 		char ttl[16];
-		snprintf(key, sizeof(key), "%sfiled:%s",
-			 env->conf->redis_prefix, q->src);
 		snprintf(ttl, sizeof(ttl), "%u",
 			 env->conf->timers.ms[T_DUP_WINDOW]);
 		const char *argv[] = {"SET", key, q->case_text, "PX", ttl};
 		size_t lens[] = {3, strlen(key), q->case_text_len, 2,
 				 strlen(ttl)};
 		redis_client_command(env->redis, 5, argv, lens, NULL, NULL);
+	} else if (q->post == POST_SET_DRAFT || q->post == POST_DEL_DRAFT) {
+		const char *argv[] = {"DEL", key};
+		size_t lens[] = {3, strlen(key)};
+		redis_client_command(env->redis, 2, argv, lens, NULL, NULL);
 	}
 	if (outbox_id && outbox_id[0] && q->reply)
 		reply_send(q->in->reply, outbox_id, q->link, q->src, q->reply,
@@ -441,8 +488,10 @@ intake_new_case(struct req *q)
 	snprintf(dur, sizeof(dur), "%u milliseconds", window);
 	snprintf(limit, sizeof(limit), "%d", env->conf->limit_cases_day);
 	snprintf(parts, sizeof(parts), "%u", q->parts);
+	/* The loop guard does not hold back a case filed now (the text
+	 * differs from the one filed, say in case): only a duplicate's
+	 * reply is dropped, in intake_write_record(). */
 	q->outcome = "case";
-	loop_filter(q);
 	char *ctext = strndup(q->case_text, q->case_text_len);
 	if (!ctext) {
 		intake_finish(q, 0);
@@ -566,20 +615,25 @@ read_step(struct req *q)
 		   "SELECT coalesce(lang, ''), opted_out FROM subscribers "
 		   "WHERE msisdn = $1",
 		   1, p1);
-	/* A case awaiting information from this sender, or one that got
-	 * this very text as its information within the duplicate window
-	 * (sent again, or redelivered): the note path records it once. */
+	/* A case awaiting information from this sender; else, when the
+	 * sender's last message was this very text taken as information
+	 * within the duplicate window (a redelivery, or sent again), that
+	 * case: the note path records it once. */
 	char dur[32];
 	snprintf(dur, sizeof(dur), "%u milliseconds",
 		 env->conf->timers.ms[T_DUP_WINDOW]);
 	const char *p2[] = {q->src, q->text, dur};
 	pg_job_add(job,
-		   "SELECT id, reference FROM cases c WHERE msisdn = $1 AND "
-		   "((status = 'awaiting_info' AND updated_at > now() - "
-		   "interval '" AWAIT_WINDOW "') OR EXISTS (SELECT 1 FROM "
-		   "case_notes n WHERE n.case_id = c.id AND n.author = "
-		   "'citizen' AND n.body = $2 AND n.created_at > now() - "
-		   "$3::interval)) ORDER BY updated_at DESC LIMIT 1",
+		   "SELECT id, reference FROM ((SELECT id, reference, 0 AS "
+		   "pref FROM cases WHERE msisdn = $1 AND status = "
+		   "'awaiting_info' AND updated_at > now() - interval "
+		   "'" AWAIT_WINDOW "' ORDER BY updated_at DESC LIMIT 1) UNION "
+		   "ALL (SELECT c.id, c.reference, 1 FROM (SELECT case_id, "
+		   "body, outcome, received_at FROM inbound_messages WHERE "
+		   "msisdn = $1 ORDER BY received_at DESC, id DESC LIMIT 1) "
+		   "i JOIN cases c ON c.id = i.case_id WHERE i.outcome IN "
+		   "('note', 'note_again') AND i.body = $2 AND i.received_at "
+		   "> now() - $3::interval)) x ORDER BY pref LIMIT 1",
 		   3, p2);
 	if (q->cmd.ref_state == COMMAND_REF_OK &&
 	    (q->cmd.kind == COMMAND_STATUS || q->cmd.kind == COMMAND_INFO ||
@@ -618,13 +672,15 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 	    reply->element[0]->type != REDIS_REPLY_INTEGER) {
 		LOG(LC_REDIS, LL_WARN, "intake=redis_failed reason=%s",
 		    log_value(val, sizeof(val), redis_client_why(reply, err)));
-		/* No answer (a timeout, a lost connection): the script may
-		 * have counted; taking back is harmless, it stops at 0. */
-		q->counted = !reply;
+		/* Sent and not answered (a timeout, a lost connection): the
+		 * script may have counted, so it is taken back (at most to
+		 * 0). One that failed before it was sent counted nothing. */
+		q->counted = !reply && !q->unsent;
 		intake_finish(q, 0);
 		return;
 	}
 	q->counted = 1;
+	pay_owed(q->in);
 	q->loops = reply->element[0]->integer;
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
@@ -689,6 +745,8 @@ pre_step(struct req *q)
 	int r = redis_client_command(env->redis, 8, argv, lens, on_pre, q);
 	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);
+	else
+		q->unsent = r < 0; /* on_pre runs later, from the loop */
 }
 
 /* ---- entry ----------------------------------------------------------------- */

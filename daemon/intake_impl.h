@@ -22,6 +22,8 @@ struct pg_outcome;
  * first TEXT_MAX bytes. */
 #define TEXT_MAX     8192
 #define AWAIT_WINDOW "7 days"
+#define KEY_MAX      96 /* a Redis key of ours */
+#define OWED_MAX     64
 /* The loop guard counts identical messages over this many seconds. */
 #define LOOP_WINDOW_S  3600
 #define INTAKE_STR_(x) #x
@@ -54,8 +56,9 @@ struct req {
 	size_t nlen;
 	enum limit_class lim;
 	long long loops, count; /* earlier messages counted */
-	char kloop[96], klim[96], win[16];
+	char kloop[KEY_MAX], klim[KEY_MAX], win[16];
 	int counted;    /* step 1 counted this one: refunded if not committed */
+	int unsent;     /* step 1's script failed before it was sent */
 	int looping;    /* the loop guard holds: effects, but no reply */
 	char *reasm_id; /* a joined message's reassembly, else NULL */
 	char *draft;    /* the guided draft, if any */
@@ -89,6 +92,10 @@ struct intake {
 	unsigned nseq;
 	int refilling;
 	struct req *wait_head, *wait_tail;
+	/* counts to take back that could not be sent (Redis away): sent
+	 * with the next message that reaches Redis */
+	char owed[OWED_MAX][KEY_MAX];
+	unsigned nowed;
 	unsigned long long handled, deferred, loops, cases, duplicates;
 };
 

@@ -298,8 +298,8 @@ $$;
 -- citizen's note, and a case awaiting information goes back to
 -- in_progress. The carrier redelivers an MO whose acknowledgement was
 -- lost, so like a new case, the same note on the same case within
--- p_window is appended once: the repeat is recorded as 'note_again' and
--- still answered.
+-- p_window is appended once (unless the case awaits information again):
+-- the repeat is recorded as 'note_again' and still answered.
 --
 -- Outcome 'stop' opts the sender out, under the sender's lock, so of
 -- several opt-outs in flight together only the first is confirmed.
@@ -335,10 +335,14 @@ BEGIN
 		-- locked first: notes on one case are appended one at a time,
 		-- and a status changed meanwhile is seen below
 		UPDATE cases SET updated_at = now() WHERE id = p_case;
+		-- (a case awaiting information again was asked anew: the
+		-- same answer is a new note)
 		IF EXISTS (SELECT 1 FROM case_notes
 				WHERE case_id = p_case AND author = 'citizen'
 				AND body = v_body
-				AND created_at > now() - p_window) THEN
+				AND created_at > now() - p_window)
+			AND NOT EXISTS (SELECT 1 FROM cases WHERE id = p_case
+				AND status = 'awaiting_info') THEN
 			p_outcome := 'note_again';
 		END IF;
 	END IF;

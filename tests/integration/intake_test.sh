@@ -344,14 +344,20 @@ check "a message whose commit failed 4 times is answered normally when it commit
 
 # ---- lone digits, repeated information, lookups over the limit -------------
 W1=97366100031 W2=97366100032 W3=97366100033 W4=97366100034 W5=97366100035
-W6=97366100036
+W6=97366100036 W7=97366100037 W8=97366100038 W9=97366100039
 {
 	echo "expect bind_transceiver timeout=10s"
 	mo $W5 'text="C MOW there is a deep pothole near the school"'
+	mo $W7 'text="C MOW the traffic light at the roundabout is stuck on red"'
+	mo $W9 'text="C MOW the pavement on avenue 5 is broken"'
 } >"$T_TMP/p4a.scn"
 phase p4a
 refW5=$(sql "SELECT reference FROM cases WHERE msisdn = '$W5'")
-sql "SELECT tawasul_set_status('$refW5', 'awaiting_info', 'Which road?', 'office')" >/dev/null
+refW7=$(sql "SELECT reference FROM cases WHERE msisdn = '$W7'")
+refW9=$(sql "SELECT reference FROM cases WHERE msisdn = '$W9'")
+for r in $refW5 $refW7 $refW9; do
+	sql "SELECT tawasul_set_status('$r', 'awaiting_info', 'Is it still so?', 'office')" >/dev/null
+done
 {
 	echo "expect bind_transceiver timeout=10s"
 	mo $W1 'text="1"'
@@ -366,6 +372,8 @@ sql "SELECT tawasul_set_status('$refW5', 'awaiting_info', 'Which road?', 'office
 	mo $W5 'text="Road 1234 block 567"'
 	mo $W5 'text="Road 1234 block 567"'
 	mo "+$A" "text=\"STATUS $refA\""
+	mo $W7 'text="yes"'
+	mo $W9 'text="Block 9 road 4"'
 	# the last replies (one part each), then time for any extra
 	for i in 1 2; do echo "expect submit_sm dst=$W3 timeout=20s"; done
 	for i in 1 2 3 4 5 6 7 8 9; do echo "expect submit_sm dst=$W4 timeout=20s"; done
@@ -390,22 +398,51 @@ check "the same information sent twice is one note, both answered" \
 check "+973... is the same citizen as 973...: the owner's STATUS" \
 	grep -q 'Electricity and Water Authority' <<<"$(replies p4 "$A" | tail -n 1)"
 
+# Asked again, the same answer is new information; a text once taken as
+# information is a command again once the sender has said something else.
+sql "SELECT tawasul_set_status('$refW7', 'awaiting_info', 'Is it dangerous?', 'office')" >/dev/null
+{
+	echo "expect bind_transceiver timeout=10s"
+	mo $W7 'text="yes"'
+	mo $W9 'text="MY"'
+	mo $W9 'text="Block 9 road 4"'
+	echo "expect submit_sm dst=$W9 text~=\"reply 1 for a complaint\" timeout=20s"
+} >"$T_TMP/p4b.scn"
+phase p4b
+check "the same answer to a new question is appended and the case goes back to work" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.msisdn = '$W7' AND author = 'citizen'\") = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT status FROM cases WHERE msisdn = '$W7'\") = in_progress ]"
+check "information already given, sent after another message, is not taken as information again" \
+	[ "$(sql "SELECT string_agg(outcome, ',' ORDER BY id) FROM inbound_messages WHERE msisdn = '$W9'")" = case,note,list,draft ]
+
 # ---- the loop guard files nothing unanswered --------------------------------
-# With a 1 s duplicate window, the same new case sent 4 times 1.5 s apart:
-# the 3rd and 4th meet the loop guard, which finds the case filed.
+# With a 1 s duplicate window, the same new case sent 4 times 1.5 s apart,
+# the 3rd in lower case (one text to the loop guard, another to the
+# duplicate check): the 3rd files a case and is answered, the 4th meets
+# the loop guard, which finds the case filed. And a guided "1" repeated
+# after its case was filed never files a second one.
 sed -i 's/^limit_cases_per_day = 8$/limit_cases_per_day = 8\nduplicate_window = 1s/' "$conf"
 kill -HUP "$DPID"
 wait_for 10 bash -c "[ \$(grep -c 'reload=ok' '$T_TMP/d.log') -ge 1 ]"
 {
 	echo "expect bind_transceiver timeout=10s"
-	for i in 1 2 3 4; do
-		mo $W6 'text="C MOW the streetlight on road 12 is out"'
+	for t in "C MOW the streetlight on road 12 is out" "C MOW the streetlight on road 12 is out" \
+		"c mow the streetlight on road 12 is out" "C MOW the streetlight on road 12 is out"; do
+		mo $W6 "text=\"$t\""
 		echo "wait 1500ms"
 	done
+	mo $W8 'text="the bus shelter glass is broken"'
+	mo $W8 'text="1"'
+	echo "wait 600ms"
+	mo $W8 'text="1"'
+	echo "wait 600ms"
+	mo $W8 'text="1"'
+	echo "wait 1s"
 } >"$T_TMP/p5.scn"
 phase p5
-check "loop guard: a new case sent 4 times (beyond the duplicate window) is filed twice at most, never unanswered" \
-	bash -c "[ $(replies p5 $W6 | wc -l) = 2 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W6'\") = 2 ]"
+check "loop guard: a new case sent 4 times (beyond the duplicate window) files 3, each answered" \
+	bash -c "[ $(replies p5 $W6 | wc -l) = 3 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W6'\") = 3 ]"
+check "a guided \"1\" repeated after filing never files a second case" \
+	[ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$W8'")" = 1 ]
 check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
 
 kill -TERM "$DPID"
