@@ -42,6 +42,14 @@ replies() {
 		| .[] | gsub("\n"; "\\n")' "$T_TMP/$1.json"
 }
 
+# expect_replies MSISDN N [FILTER]: N replies (one part each) to MSISDN.
+expect_replies() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		echo "expect submit_sm dst=$1 ${3:-}timeout=20s"
+	done
+}
+
 # mo FROM BODY...: one MO and its deliver_sm_resp 0 (the next one is sent
 # only once this one is committed).
 mo() {
@@ -251,8 +259,8 @@ sql "SELECT tawasul_set_status('$refC', 'awaiting_info', 'How wide is the hole?'
 	for t in STOP STOPALL UNSUBSCRIBE CANCEL END QUIT; do echo "send mo from=$V to=$SC text=\"$t\""; done
 	for i in $(seq 1 17); do echo "expect deliver_sm_resp status=0 timeout=20s"; done
 	# the bursts' replies (one part each), then time for any extra
-	for i in 1 2; do echo "expect submit_sm dst=$S timeout=20s"; done
-	echo "expect submit_sm dst=$V timeout=20s"
+	expect_replies $S 2
+	expect_replies $V 1
 	echo "wait 2s"
 } >"$T_TMP/p2.scn"
 phase p2
@@ -375,10 +383,10 @@ done
 	mo $W7 'text="yes"'
 	mo $W9 'text="Block 9 road 4"'
 	# the last replies (one part each), then time for any extra
-	for i in 1 2; do echo "expect submit_sm dst=$W3 timeout=20s"; done
-	for i in 1 2 3 4 5 6 7 8 9; do echo "expect submit_sm dst=$W4 timeout=20s"; done
-	for i in 1 2; do echo "expect submit_sm dst=$W5 text~=\"was added\" timeout=20s"; done
-	echo "expect submit_sm dst=$A timeout=20s"
+	expect_replies $W3 2
+	expect_replies $W4 9
+	expect_replies $W5 2 'text~="was added" '
+	expect_replies $A 1
 	echo "wait 1s"
 } >"$T_TMP/p4.scn"
 phase p4
@@ -406,7 +414,7 @@ sql "SELECT tawasul_set_status('$refW7', 'awaiting_info', 'Is it dangerous?', 'o
 	mo $W7 'text="yes"'
 	mo $W9 'text="MY"'
 	mo $W9 'text="Block 9 road 4"'
-	echo "expect submit_sm dst=$W9 text~=\"reply 1 for a complaint\" timeout=20s"
+	expect_replies $W9 1 'text~="reply 1 for a complaint" '
 } >"$T_TMP/p4b.scn"
 phase p4b
 check "the same answer to a new question is appended and the case goes back to work" \
