@@ -615,26 +615,12 @@ read_step(struct req *q)
 		   "SELECT coalesce(lang, ''), opted_out FROM subscribers "
 		   "WHERE msisdn = $1",
 		   1, p1);
-	/* A case awaiting information from this sender; else, when the
-	 * sender's last message was this very text taken as information
-	 * within the duplicate window (a redelivery, or sent again), that
-	 * case: the note path records it once. */
-	char dur[32];
-	snprintf(dur, sizeof(dur), "%u milliseconds",
-		 env->conf->timers.ms[T_DUP_WINDOW]);
-	const char *p2[] = {q->src, q->text, dur};
 	pg_job_add(job,
-		   "SELECT id, reference FROM ((SELECT id, reference, 0 AS "
-		   "pref FROM cases WHERE msisdn = $1 AND status = "
-		   "'awaiting_info' AND updated_at > now() - interval "
-		   "'" AWAIT_WINDOW "' ORDER BY updated_at DESC LIMIT 1) UNION "
-		   "ALL (SELECT c.id, c.reference, 1 FROM (SELECT case_id, "
-		   "body, outcome, received_at FROM inbound_messages WHERE "
-		   "msisdn = $1 ORDER BY received_at DESC, id DESC LIMIT 1) "
-		   "i JOIN cases c ON c.id = i.case_id WHERE i.outcome IN "
-		   "('note', 'note_again') AND i.body = $2 AND i.received_at "
-		   "> now() - $3::interval)) x ORDER BY pref LIMIT 1",
-		   3, p2);
+		   "SELECT id, reference FROM cases WHERE msisdn = $1 AND "
+		   "status = 'awaiting_info' AND updated_at > now() - "
+		   "interval '" AWAIT_WINDOW "' ORDER BY updated_at DESC "
+		   "LIMIT 1",
+		   1, p1);
 	if (q->cmd.ref_state == COMMAND_REF_OK &&
 	    (q->cmd.kind == COMMAND_STATUS || q->cmd.kind == COMMAND_INFO ||
 	     q->cmd.kind == COMMAND_STOP)) {
@@ -653,6 +639,24 @@ read_step(struct req *q)
 			   "msisdn = $1 AND status <> 'closed' ORDER BY "
 			   "created_at DESC LIMIT 5",
 			   1, p1);
+	} else if (q->cmd.kind == COMMAND_TEXT) {
+		/* Free text that the sender's last message already was,
+		 * taken as information within the duplicate window (a
+		 * redelivery, or sent again): that case's note path, which
+		 * records it once. */
+		char dur[32];
+		snprintf(dur, sizeof(dur), "%u milliseconds",
+			 env->conf->timers.ms[T_DUP_WINDOW]);
+		const char *p[] = {q->src, q->text, dur};
+		pg_job_add(job,
+			   "SELECT c.id, c.reference FROM (SELECT case_id, "
+			   "body, outcome, received_at FROM inbound_messages "
+			   "WHERE msisdn = $1 ORDER BY received_at DESC, id "
+			   "DESC LIMIT 1) i JOIN cases c ON c.id = i.case_id "
+			   "WHERE i.outcome IN ('note', 'note_again') AND "
+			   "i.body = $2 AND i.received_at > now() - "
+			   "$3::interval",
+			   3, p);
 	}
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_read, q)))

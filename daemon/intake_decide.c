@@ -287,6 +287,11 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 		}
 		q->opted_out = PQgetvalue(sub, 0, 1)[0] == 't';
 	}
+	/* (free text: look is the case its last note went to, if this is
+	 * that note again) */
+	if (PQntuples(await) != 1 && c->kind == COMMAND_TEXT && look &&
+	    PQntuples(look) == 1)
+		await = look;
 	if (PQntuples(await) == 1)
 		snprintf(q->await_id, sizeof(q->await_id), "%s",
 			 PQgetvalue(await, 0, 0));
