@@ -648,15 +648,19 @@ read_step(struct req *q)
 		snprintf(dur, sizeof(dur), "%u milliseconds",
 			 env->conf->timers.ms[T_DUP_WINDOW]);
 		const char *p[] = {q->src, q->text, dur};
-		pg_job_add(job,
-			   "SELECT c.id, c.reference FROM (SELECT case_id, "
-			   "body, outcome, received_at FROM inbound_messages "
-			   "WHERE msisdn = $1 ORDER BY received_at DESC, id "
-			   "DESC LIMIT 1) i JOIN cases c ON c.id = i.case_id "
-			   "WHERE i.outcome IN ('note', 'note_again') AND "
-			   "i.body = $2 AND i.received_at > now() - "
-			   "$3::interval",
-			   3, p);
+		pg_job_add(
+			job,
+			"SELECT c.id, c.reference FROM (SELECT case_id, "
+			"body, outcome, received_at FROM inbound_messages "
+			"WHERE msisdn = $1 ORDER BY received_at DESC, id "
+			"DESC LIMIT 1) i JOIN cases c ON c.id = i.case_id "
+			"WHERE i.outcome IN ('note', 'note_again') AND "
+			"i.body = $2 AND i.received_at > now() - "
+			"$3::interval AND EXISTS (SELECT 1 FROM case_notes n "
+			"WHERE n.case_id = c.id AND n.author = 'citizen' AND "
+			"n.body = $2 AND n.created_at > now() - "
+			"$3::interval)",
+			3, p);
 	}
 	if (pg_client_cb_lost(env->pg,
 			      pg_client_submit(env->pg, job, on_read, q)))
@@ -684,7 +688,6 @@ on_pre(void *arg, const redisReply *reply, const char *err)
 		return;
 	}
 	q->counted = 1;
-	pay_owed(q->in);
 	q->loops = reply->element[0]->integer;
 	q->count = reply->element[1]->type == REDIS_REPLY_INTEGER
 			   ? reply->element[1]->integer
@@ -746,6 +749,9 @@ pre_step(struct req *q)
 	size_t lens[8];
 	for (int i = 0; i < 8; i++)
 		lens[i] = strlen(argv[i]);
+	/* counts owed from earlier messages go first, so this one reads
+	 * them taken back (one connection: Redis runs them in order) */
+	pay_owed(q->in);
 	int r = redis_client_command(env->redis, 8, argv, lens, on_pre, q);
 	if (redis_client_cb_lost(env->redis, r))
 		intake_finish(q, 0);

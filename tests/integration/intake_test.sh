@@ -353,17 +353,20 @@ check "a message whose commit failed 4 times is answered normally when it commit
 # ---- lone digits, repeated information, lookups over the limit -------------
 W1=97366100031 W2=97366100032 W3=97366100033 W4=97366100034 W5=97366100035
 W6=97366100036 W7=97366100037 W8=97366100038 W9=97366100039
+W10=97366100040
 {
 	echo "expect bind_transceiver timeout=10s"
 	mo $W5 'text="C MOW there is a deep pothole near the school"'
 	mo $W7 'text="C MOW the traffic light at the roundabout is stuck on red"'
 	mo $W9 'text="C MOW the pavement on avenue 5 is broken"'
+	mo $W10 'text="C MOW the drain on road 8 overflows"'
 } >"$T_TMP/p4a.scn"
 phase p4a
 refW5=$(sql "SELECT reference FROM cases WHERE msisdn = '$W5'")
 refW7=$(sql "SELECT reference FROM cases WHERE msisdn = '$W7'")
 refW9=$(sql "SELECT reference FROM cases WHERE msisdn = '$W9'")
-for r in $refW5 $refW7 $refW9; do
+refW10=$(sql "SELECT reference FROM cases WHERE msisdn = '$W10'")
+for r in $refW5 $refW7 $refW9 $refW10; do
 	sql "SELECT tawasul_set_status('$r', 'awaiting_info', 'Is it still so?', 'office')" >/dev/null
 done
 {
@@ -445,12 +448,20 @@ wait_for 10 bash -c "[ \$(grep -c 'reload=ok' '$T_TMP/d.log') -ge 1 ]"
 	echo "wait 600ms"
 	mo $W8 'text="1"'
 	echo "wait 1s"
+	# information sent three times, 700 ms apart: the second is the
+	# same note again; the third is past the window of the note itself
+	for i in 1 2 3; do
+		mo $W10 'text="near the mosque"'
+		echo "wait 700ms"
+	done
 } >"$T_TMP/p5.scn"
 phase p5
 check "loop guard: a new case sent 4 times (beyond the duplicate window) files 3, each answered" \
 	bash -c "[ $(replies p5 $W6 | wc -l) = 3 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM cases WHERE msisdn = '$W6'\") = 3 ]"
 check "a guided \"1\" repeated after filing never files a second case" \
 	[ "$(sql "SELECT count(*) FROM cases WHERE msisdn = '$W8'")" = 1 ]
+check "information repeated past its note's window is not appended again" \
+	[ "$(sql "SELECT count(*) FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.msisdn = '$W10' AND author = 'citizen'")" = 1 ]
 check "phone numbers never reach the log in clear" bash -c "! grep -q 973661000 '$T_TMP/d.log'"
 
 kill -TERM "$DPID"
