@@ -213,46 +213,88 @@ in_class(const struct req *q)
 
 /* ---- step 3: the write transaction ----------------------------------------- */
 
+/*
+ * What a committed message does to the sender's guided draft, in one
+ * step, so that messages committing in another order than they came
+ * (a "1" waiting for a sequence value, another instance) never drop a
+ * newer draft. KEYS: draft, filed; ARGV: action, text, TTL in ms.
+ *   set     the text becomes the draft, and no draft is filed any more;
+ *   cancel  the draft goes if it is still the text, the filed one too;
+ *   filed   the draft goes if it is still the text, which is kept as
+ *           filed: a "1" redelivered after its acknowledgement was lost
+ *           finds the case again (for the duplicate window from the
+ *           case's creation);
+ *   again   (the case was there already, or over the limit) the draft
+ *           goes if it is still the text.
+ */
+static const char draft_lua[] =
+	"if ARGV[1] == 'set' then\n"
+	"  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+	"  redis.call('DEL', KEYS[2])\n"
+	"  return 0\n"
+	"end\n"
+	"if redis.call('GET', KEYS[1]) == ARGV[2] then\n"
+	"  redis.call('DEL', KEYS[1])\n"
+	"end\n"
+	"if ARGV[1] == 'cancel' then\n"
+	"  redis.call('DEL', KEYS[2])\n"
+	"elseif ARGV[1] == 'filed' then\n"
+	"  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])\n"
+	"end\n"
+	"return 0\n";
+
+static void
+draft_done(struct req *q)
+{
+	struct env *env = q->in->env;
+	const char *pfx = env->conf->redis_prefix, *action, *text;
+	char kdraft[64], kfiled[64], ttl[16];
+	size_t tlen;
+	unsigned ms;
+
+	switch (q->post) {
+	case POST_SET_DRAFT:
+		action = "set";
+		text = q->text;
+		tlen = q->len;
+		ms = env->conf->timers.ms[T_DRAFT_TTL];
+		break;
+	case POST_DEL_DRAFT:
+		action = "cancel";
+		text = q->draft ? q->draft : "";
+		tlen = strlen(text);
+		ms = 0;
+		break;
+	default: /* POST_FILE_DRAFT */
+		action = strcmp(q->outcome, "case") == 0 ? "filed" : "again";
+		text = q->case_text;
+		tlen = q->case_text_len;
+		ms = env->conf->timers.ms[T_DUP_WINDOW];
+		break;
+	}
+	snprintf(kdraft, sizeof(kdraft), "%sdraft:%s", pfx, q->src);
+	snprintf(kfiled, sizeof(kfiled), "%sfiled:%s", pfx, q->src);
+	snprintf(ttl, sizeof(ttl), "%u", ms);
+	const char *argv[] = {"EVAL", draft_lua, "2",  kdraft,
+			      kfiled, action,    text, ttl};
+	size_t lens[] = {4,
+			 strlen(draft_lua),
+			 1,
+			 strlen(kdraft),
+			 strlen(kfiled),
+			 strlen(action),
+			 tlen,
+			 strlen(ttl)};
+	redis_client_command(env->redis, 8, argv, lens, NULL, NULL);
+}
+
 static void
 after_commit(struct req *q, const char *outbox_id)
 {
-	struct env *env = q->in->env;
-	char key[64];
-
 	if (q->counted && !in_class(q))
 		refund(q, 0, 1);
-	snprintf(key, sizeof(key), "%sdraft:%s", env->conf->redis_prefix,
-		 q->src);
-	if (q->post == POST_SET_DRAFT) {
-		char ttl[16];
-		snprintf(ttl, sizeof(ttl), "%u",
-			 env->conf->timers.ms[T_DRAFT_TTL]);
-		const char *argv[] = {"SET", key, q->text, "PX", ttl};
-		size_t lens[] = {3, strlen(key), q->len, 2, strlen(ttl)};
-		redis_client_command(env->redis, 5, argv, lens, NULL, NULL);
-	} else if (q->post != POST_NONE) {
-		const char *argv[] = {"DEL", key};
-		size_t lens[] = {3, strlen(key)};
-		redis_client_command(env->redis, 2, argv, lens, NULL, NULL);
-	}
-	/* The draft filed last is kept for the duplicate window from when
-	 * its case was created: a "1" redelivered after its acknowledgement
-	 * was lost finds the case again. A new draft or a cancel ends it. */
-	snprintf(key, sizeof(key), "%sfiled:%s", env->conf->redis_prefix,
-		 q->src);
-	if (q->post == POST_FILE_DRAFT && strcmp(q->outcome, "case") == 0) {
-		char ttl[16];
-		snprintf(ttl, sizeof(ttl), "%u",
-			 env->conf->timers.ms[T_DUP_WINDOW]);
-		const char *argv[] = {"SET", key, q->case_text, "PX", ttl};
-		size_t lens[] = {3, strlen(key), q->case_text_len, 2,
-				 strlen(ttl)};
-		redis_client_command(env->redis, 5, argv, lens, NULL, NULL);
-	} else if (q->post == POST_SET_DRAFT || q->post == POST_DEL_DRAFT) {
-		const char *argv[] = {"DEL", key};
-		size_t lens[] = {3, strlen(key)};
-		redis_client_command(env->redis, 2, argv, lens, NULL, NULL);
-	}
+	if (q->post != POST_NONE)
+		draft_done(q);
 	if (outbox_id && outbox_id[0] && q->reply)
 		reply_send(q->in->reply, outbox_id, q->link, q->src, q->reply,
 			   strlen(q->reply));
