@@ -53,9 +53,9 @@ struct conf_key {
 	const char *help;
 };
 
-static conf_check_fn check_prefix, check_digits, check_ussd, check_weekend,
-	check_tz, check_listen, check_host, check_nonempty, check_token,
-	check_log, check_conninfo;
+static conf_check_fn check_prefix, check_digits, check_country, check_ussd,
+	check_weekend, check_tz, check_listen, check_host, check_nonempty,
+	check_token, check_log, check_conninfo;
 
 #define G(f) offsetof(struct conf, f)
 #define L(f) offsetof(struct conf_smsc, f)
@@ -63,6 +63,10 @@ static conf_check_fn check_prefix, check_digits, check_ussd, check_weekend,
 static const struct conf_key conf_keys[] = {
 	{"gateway", "short_code", CT_STR, NULL, G(short_code), 0, 0, NULL,
 	 check_digits, 0, "MO to this address is the SMS service"},
+	{"gateway", "country_code", CT_STR, "973", G(country_code), 0, 0, NULL,
+	 check_country, 0,
+	 "country calling code: a sender in national format (TON 2) is "
+	 "this code and the number"},
 	{"gateway", "ussd_code", CT_STR, "*8001#", G(ussd_code), 0, 0, NULL,
 	 check_ussd, 0, "dialled USSD service code"},
 	{"gateway", "default_lang", CT_STR, "ar", G(default_lang), 0, 0,
@@ -196,6 +200,15 @@ check_digits(const char *v, const char **why)
 	if (n < 3 || n > 21)
 		return 0;
 	return strspn(v, "0123456789") == n;
+}
+
+static int
+check_country(const char *v, const char **why)
+{
+	size_t n = strlen(v);
+
+	*why = "must be 1 to 3 digits, not starting with 0";
+	return n >= 1 && n <= 3 && v[0] != '0' && strspn(v, "0123456789") == n;
 }
 
 static int

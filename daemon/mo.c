@@ -118,6 +118,39 @@ alphabet(uint8_t dcs)
 	return 3; /* reserved groups: keep the octets */
 }
 
+/*
+ * The sender as a citizen is known by (their cases, limits, replies,
+ * which go out as international numbers): international digits. A '+'
+ * goes; a national number (TON 2) gets the country code, its trunk
+ * '0's dropped; a number of unknown type (TON 0) written "00..." loses
+ * the "00". Anything else is kept as sent (printable).
+ */
+static void
+sender(char *dst, size_t cap, const struct smpp_addr *a, const char *cc)
+{
+	char s[SMPP_ADDR_MAX];
+	const char *p = s;
+
+	printable(s, sizeof(s), a->addr);
+	size_t n = strlen(s);
+	int digits = n > 0 && strspn(s, "0123456789") == n;
+	if (s[0] == '+') {
+		p++;
+	} else if (digits && a->ton == 0 && n > 4 && s[0] == '0' &&
+		   s[1] == '0') {
+		p += 2;
+	} else if (digits && a->ton == 2 && cc && cc[0]) {
+		while (*p == '0')
+			p++;
+		if (*p && strlen(cc) + strlen(p) <= 15) { /* E.164 */
+			snprintf(dst, cap, "%s%s", cc, p);
+			return;
+		}
+		p = s;
+	}
+	snprintf(dst, cap, "%s", p);
+}
+
 static struct mo_job *
 job_new(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
 	struct smsc_mo_ref ref)
@@ -134,7 +167,8 @@ job_new(struct mo *mo, struct smsc_link *l, const struct smpp_pdu *pdu,
 		j->answer = 1;
 	}
 	if (pdu) {
-		printable(j->src, sizeof(j->src), pdu->source.addr);
+		sender(j->src, sizeof(j->src), &pdu->source,
+		       mo->env->conf->country_code);
 		printable(j->dst, sizeof(j->dst), pdu->dest.addr);
 	}
 	mo->pending++;

@@ -34,6 +34,7 @@ struct conf {
 	char *path;
 	/* [gateway] */
 	char *short_code;
+	char *country_code; /* prefixed to national numbers (TON 2) */
 	char *ussd_code;
 	char *default_lang;
 	char *triage_entity;

@@ -204,7 +204,7 @@ sim_mo_build(const struct sim_mo_spec *spec, unsigned *ref_counter,
 			       sizeof(p.service_type));
 		else if (spec->ussd)
 			memcpy(p.service_type, "USSD", 5);
-		p.source.ton = 1;
+		p.source.ton = spec->has_ton ? spec->ton : 1;
 		p.source.npi = 1;
 		memcpy(p.source.addr, spec->from, sizeof(spec->from));
 		p.dest.ton = 0;

@@ -45,7 +45,8 @@ struct sim_mo_spec {
 	enum sim_mo_concat concat;
 	int ref; /* -1: next automatic reference */
 	uint8_t esm_class, registered_delivery;
-	unsigned ussd : 1, has_session : 1, spread : 1;
+	uint8_t ton; /* the sender's type of number, when has_ton (else 1) */
+	unsigned ussd : 1, has_session : 1, spread : 1, has_ton : 1;
 	uint8_t ussd_op;
 	uint16_t session; /* its_session_info, big-endian on the wire */
 	char service_type[6];

@@ -18,7 +18,7 @@
  *       text="exact" text~="substring" (decoded per data_coding, UDH
  *       stripped) hex=OCTETS (the body, UDH included).
  *   send mo from=MSISDN to=ADDR BODY [dcs=N] [parts=N] [order=3,1,2]
- *           [udh=8|16|sar|payload] [ref=N] [esm=N] [rd=N]
+ *           [udh=8|16|sar|payload] [ref=N] [esm=N] [rd=N] [ton=N]
  *           [service_type=S] [spread=1] [skip=N] [timeout=DUR]
  *       BODY is one of text="..." (GSM 7-bit when it fits, else UCS-2),
  *       gsm="..." (must fit GSM 7-bit), ucs2="..." (data_coding 8),
@@ -26,7 +26,8 @@
  *       parts=N splits into exactly N parts (else as many as the standard
  *       sizes need); order= gives the send order; skip=N never sends
  *       part N (a part the network lost); spread=1 spreads the
- *       parts over every bound receiver. Waits (timeout) for a bound
+ *       parts over every bound receiver; ton=N is the sender's type of
+ *       number (default 1, international). Waits (timeout) for a bound
  *       receiver first.
  *   send ussd from=MSISDN to=CODE op=N [session=N] BODY [timeout=DUR]
  *       one deliver_sm, service_type USSD, ussd_service_op and (when
@@ -276,7 +277,10 @@ parse_send_mo(struct sim_lex_ctx *x, struct sim_tok *t, int nt,
 			rc = sim_lex_u8(x, a, &mo->esm_class);
 		else if (sim_lex_key_is(a, "rd"))
 			rc = sim_lex_u8(x, a, &mo->registered_delivery);
-		else if (sim_lex_key_is(a, "service_type"))
+		else if (sim_lex_key_is(a, "ton")) {
+			rc = sim_lex_u8(x, a, &mo->ton);
+			mo->has_ton = 1;
+		} else if (sim_lex_key_is(a, "service_type"))
 			rc = sim_lex_str(x, a, mo->service_type,
 					 sizeof(mo->service_type));
 		else if (sim_lex_key_is(a, "session")) {

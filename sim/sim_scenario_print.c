@@ -125,6 +125,8 @@ print_mo(const struct sim_step *st, FILE *f)
 		fprintf(f, " esm=%u", mo->esm_class);
 	if (mo->registered_delivery)
 		fprintf(f, " rd=%u", mo->registered_delivery);
+	if (mo->has_ton)
+		fprintf(f, " ton=%u", mo->ton);
 	if (mo->service_type[0])
 		kstr(f, "service_type", mo->service_type);
 	if (mo->skip)

@@ -383,6 +383,8 @@ done
 	mo $W5 'text="Road 1234 block 567"'
 	mo $W5 'text="Road 1234 block 567"'
 	mo "+$A" "text=\"STATUS $refA\""
+	mo 36610041 'text="HELP" ton=2'
+	mo 0097336610042 'text="HELP" ton=0'
 	mo $W7 'text="yes"'
 	mo $W9 'text="Block 9 road 4"'
 	# the last replies (one part each), then time for any extra
@@ -390,6 +392,8 @@ done
 	expect_replies $W4 9
 	expect_replies $W5 2 'text~="was added" '
 	expect_replies $A 1
+	expect_replies 97336610041 1
+	expect_replies 97336610042 1
 	echo "wait 1s"
 } >"$T_TMP/p4.scn"
 phase p4
@@ -408,6 +412,10 @@ check "the same information sent twice is one note, both answered" \
 	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.msisdn = '$W5' AND author = 'citizen'\") = 1 ] && [ \$(psql -X -At '$DB_CONN' -c \"SELECT string_agg(outcome, ',' ORDER BY id) FROM inbound_messages WHERE msisdn = '$W5'\") = case,note,note_again ] && [ $(replies p4 $W5 | grep -c 'was added') = 2 ]"
 check "+973... is the same citizen as 973...: the owner's STATUS" \
 	grep -q 'Electricity and Water Authority' <<<"$(replies p4 "$A" | tail -n 1)"
+check "a national number (TON 2) is the citizen's international number, answered there" \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '97336610041'\") = 1 ] && grep -q STATUS <<<'$(replies p4 97336610041)'"
+check "so is an unknown-type number written 00973..." \
+	bash -c "[ \$(psql -X -At '$DB_CONN' -c \"SELECT count(*) FROM inbound_messages WHERE msisdn = '97336610042'\") = 1 ] && grep -q STATUS <<<'$(replies p4 97336610042)'"
 
 # Asked again, the same answer is new information; a text once taken as
 # information is a command again once the sender has said something else.
