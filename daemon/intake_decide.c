@@ -276,7 +276,7 @@ intake_decide(struct req *q, const struct pg_outcome *out)
 	const struct command *c = &q->cmd;
 	PGresult *sub = out->results[0], *await = out->results[1],
 		 *look = out->nresults > 2 ? out->results[2] : NULL;
-	const char *extra = NULL, *extra_p1 = NULL;
+	const char *extra = NULL, *extra_p1 = NULL, *draft;
 
 	if (PQntuples(sub) == 1) {
 		const char *l = PQgetvalue(sub, 0, 0);
@@ -361,9 +361,9 @@ rest:
 	/* Row 5: a pending exchange. A guided draft takes its digit; a
 	 * "1" to "3" redelivered after its draft was filed files it again,
 	 * which finds the case already filed. */
-	const char *draft = q->draft                           ? q->draft
-			    : c->choice >= 1 && c->choice <= 3 ? q->filed
-							       : NULL;
+	draft = q->draft                           ? q->draft
+		: c->choice >= 1 && c->choice <= 3 ? q->filed
+						   : NULL;
 	if (draft && c->choice >= 0 && c->choice <= 3) {
 		lang_of_draft(q, draft);
 		if (c->choice == 0) {
