@@ -5,10 +5,12 @@
  * Each message goes through three steps, all asynchronous:
  *   1. Redis, one script: counts this message in the loop counter of its
  *      exact text and the rate counter of its command's class (taken back
- *      if it is not committed), and reads the sender's guided draft;
+ *      if it is not committed), and reads the sender's guided draft and
+ *      the draft they filed last;
  *   2. PostgreSQL, one read job: the sender's saved language and opt-out,
  *      a case of theirs awaiting information, and what the command asks
- *      about (a case by reference and owner, or their open cases);
+ *      about (a case by reference and owner, or their open cases; for
+ *      free text, the case it went to as information just before);
  *   3. PostgreSQL, one write transaction: the inbound record, the effect
  *      (case, note, opt-out, mute, language) and the reply's outbox row.
  * Only when step 3 has committed is the carrier told (intake_cb 1), and
