@@ -57,7 +57,9 @@ usage(FILE *out)
 		"      --version        print the version\n");
 }
 
-int
+/* Loads ctl->conf_path into ctl->conf (freed by the dispatcher). Returns
+ * CTL_EXIT_OK, or CTL_EXIT_USER after printing the one-line reason. */
+static int
 ctl_load_conf(struct ctl *ctl)
 {
 	char err[512];
@@ -80,24 +82,27 @@ print_first_line(const char *prefix, const char *m)
 		m);
 }
 
-PGconn *
-ctl_connect(struct ctl *ctl)
+int
+ctl_connect(struct ctl *ctl, PGconn **conn)
 {
-	PGconn *conn = PQconnectdb(ctl->conf->pg_conninfo);
+	const char *why = NULL;
+	int rc;
 
-	if (PQstatus(conn) != CONNECTION_OK) {
-		print_first_line("cannot connect to PostgreSQL: ",
-				 PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
+	*conn = NULL;
+	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
+		return rc;
+	PGconn *c = PQconnectdb(ctl->conf->pg_conninfo);
+	if (PQstatus(c) != CONNECTION_OK)
+		why = "cannot connect to PostgreSQL: ";
+	else if (PQsetClientEncoding(c, "UTF8") != 0)
+		why = "cannot set the client encoding: ";
+	if (why) {
+		print_first_line(why, PQerrorMessage(c));
+		PQfinish(c);
+		return CTL_EXIT_SYSTEM;
 	}
-	if (PQsetClientEncoding(conn, "UTF8") != 0) {
-		print_first_line("cannot set the client encoding: ",
-				 PQerrorMessage(conn));
-		PQfinish(conn);
-		return NULL;
-	}
-	return conn;
+	*conn = c;
+	return CTL_EXIT_OK;
 }
 
 int
@@ -213,10 +218,8 @@ cmd_migrate(struct ctl *ctl, int argc, char **argv)
 		fprintf(stderr, "tawasulctl: migrate takes no arguments\n");
 		return CTL_EXIT_USER;
 	}
-	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
-	if (!(conn = ctl_connect(ctl)))
-		return CTL_EXIT_SYSTEM;
 	rc = migrate_apply(conn, 1, &from, &to, err, sizeof(err));
 	PQfinish(conn);
 	if (rc < 0) {
@@ -238,10 +241,8 @@ cmd_schema_version(struct ctl *ctl, int argc, char **argv)
 	PGconn *conn;
 	int rc, v;
 
-	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
-	if (!(conn = ctl_connect(ctl)))
-		return CTL_EXIT_SYSTEM;
 	v = migrate_current(conn, err, sizeof(err));
 	PQfinish(conn);
 	if (v < 0) {

@@ -25,17 +25,12 @@ struct ctl {
 };
 
 /*
- * Loads ctl->conf_path into ctl->conf (freed by the dispatcher). Returns
- * CTL_EXIT_OK, or CTL_EXIT_USER after printing the one-line reason.
+ * Loads ctl->conf_path into ctl->conf (freed by the dispatcher) and connects to its PostgreSQL
+ * (blocking) with client encoding UTF-8: *conn, free with PQfinish().
+ * Returns CTL_EXIT_OK, or after printing why (*conn NULL) CTL_EXIT_USER
+ * for a bad configuration, CTL_EXIT_SYSTEM when the connection failed.
  */
-int ctl_load_conf(struct ctl *ctl);
-
-/*
- * Connects to the configured PostgreSQL (blocking) with client encoding
- * UTF-8. Returns the connection, free with PQfinish(); NULL after
- * printing why (the caller exits CTL_EXIT_SYSTEM). Needs ctl->conf.
- */
-PGconn *ctl_connect(struct ctl *ctl);
+int ctl_connect(struct ctl *ctl, PGconn **conn);
 
 /*
  * Prints "tawasulctl: MESSAGE" for a failed command (res may be NULL,

@@ -76,20 +76,6 @@ is_true(const PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col)[0] == 't';
 }
 
-/* Loads the config and connects; *conn NULL on failure (rc returned). */
-static int
-cases_connect(struct ctl *ctl, PGconn **conn)
-{
-	int rc;
-
-	*conn = NULL;
-	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
-		return rc;
-	if (!(*conn = ctl_connect(ctl)))
-		return CTL_EXIT_SYSTEM;
-	return CTL_EXIT_OK;
-}
-
 /* ---- list ------------------------------------------------------------ */
 
 static const char list_sql[] =
@@ -230,7 +216,7 @@ ctl_cases_list(struct ctl *ctl, int argc, char **argv)
 		return CTL_EXIT_USER;
 	}
 	snprintf(limit, sizeof(limit), "%ld", n);
-	if ((rc = cases_connect(ctl, &conn)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
 	if (entity && (rc = known_entity(conn, entity)) != CTL_EXIT_OK)
 		goto out;
@@ -493,7 +479,7 @@ ctl_cases_show(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((rc = cases_ref(argv[optind], ref)) != CTL_EXIT_OK)
 		return rc;
-	if ((rc = cases_connect(ctl, &conn)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
 	tz = ctl->conf->timezone;
 	/* One snapshot for the case, its history and its notes. */
@@ -541,7 +527,7 @@ change_status(struct ctl *ctl, const char *ref, const char *status,
 	PGconn *conn;
 	int rc;
 
-	if ((rc = cases_connect(ctl, &conn)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
 	res = PQexecParams(conn,
 			   "SELECT old_status, new_status FROM "

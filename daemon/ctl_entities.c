@@ -255,10 +255,8 @@ import_db(struct ctl *ctl, struct ctl_import *im)
 	PGconn *conn;
 	int rc;
 
-	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
-	if (!(conn = ctl_connect(ctl)))
-		return CTL_EXIT_SYSTEM;
 	if ((rc = ctl_pg_exec(conn, "BEGIN")) != CTL_EXIT_OK)
 		goto out;
 	/* One import at a time; readers (the daemon) are not blocked. */
@@ -372,10 +370,8 @@ entities_list(struct ctl *ctl, int json)
 	PGconn *conn;
 	int rc;
 
-	if ((rc = ctl_load_conf(ctl)) != CTL_EXIT_OK)
+	if ((rc = ctl_connect(ctl, &conn)) != CTL_EXIT_OK)
 		return rc;
-	if (!(conn = ctl_connect(ctl)))
-		return CTL_EXIT_SYSTEM;
 	res = PQexecParams(conn, list_sql, 0, NULL, NULL, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = ctl_pg_fail(conn, res);

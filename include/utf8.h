@@ -27,6 +27,12 @@ int utf8_decode(const uint8_t *in, size_t len, uint32_t *cp, size_t *used);
  */
 int utf8_encode(uint32_t cp, uint8_t *out, size_t cap);
 
+/*
+ * Appends cp to out[0..cap) at *o and advances *o. Returns 0, or the
+ * negative errno of utf8_encode() (nothing written).
+ */
+int utf8_append(uint32_t cp, uint8_t *out, size_t cap, size_t *o);
+
 /* Decodes one code point for a scan that never stops: an ill-formed
  * sequence gives U+FFFD and the length of its maximal subpart. Returns
  * the bytes consumed (at least 1); len must be at least 1. */

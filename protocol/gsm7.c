@@ -181,10 +181,8 @@ gsm7_to_utf8(const uint8_t *septets, size_t n, uint8_t *out, size_t cap)
 			cp = gsm7_ext_char(septets[i++]);
 		else
 			cp = 0x20; /* lone trailing escape */
-		k = utf8_encode(cp, out + o, cap - o);
-		if (k < 0)
+		if ((k = utf8_append(cp, out, cap, &o)) < 0)
 			return k;
-		o += (size_t)k;
 	}
 	return (int)o;
 }

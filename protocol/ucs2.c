@@ -81,10 +81,8 @@ ucs2_to_utf8(const uint8_t *be, size_t len, uint8_t *out, size_t cap)
 				}
 			}
 		}
-		k = utf8_encode(cp, out + o, cap - o);
-		if (k < 0)
+		if ((k = utf8_append(cp, out, cap, &o)) < 0)
 			return k;
-		o += (size_t)k;
 	}
 	return (int)o;
 }
@@ -104,10 +102,8 @@ text_decode_octets(int latin1, const uint8_t *body, size_t len, uint8_t *out,
 		cp = body[i];
 		if (cp > 0x7F && !latin1)
 			cp = UTF8_REPLACEMENT;
-		k = utf8_encode(cp, out + o, cap - o);
-		if (k < 0)
+		if ((k = utf8_append(cp, out, cap, &o)) < 0)
 			return k;
-		o += (size_t)k;
 	}
 	return (int)o;
 }

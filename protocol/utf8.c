@@ -73,6 +73,17 @@ utf8_next(const uint8_t *in, size_t len, uint32_t *cp)
 }
 
 int
+utf8_append(uint32_t cp, uint8_t *out, size_t cap, size_t *o)
+{
+	int k = utf8_encode(cp, out + *o, cap - *o);
+
+	if (k < 0)
+		return k;
+	*o += (size_t)k;
+	return 0;
+}
+
+int
 utf8_encode(uint32_t cp, uint8_t *out, size_t cap)
 {
 	if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
